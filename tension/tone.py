@@ -29,6 +29,16 @@ def score(text: str | None, *, lexicon: str = "vader") -> float:
     return float(analyzer(lexicon).polarity_scores(text)["compound"])
 
 
+def explain(text: str | None, *, lexicon: str = "vader") -> list[tuple[str, float]]:
+    """The words of ``text`` found in the lexicon with their valence (−4..+4), strongest first."""
+    if text is None or not text.strip():
+        return []
+    lex = analyzer(lexicon).lexicon
+    words = [w.strip(".,;:!?\"'()[]").lower() for w in text.split()]
+    hits = [(w, float(lex[w])) for w in words if w in lex]
+    return sorted(hits, key=lambda item: -abs(item[1]))
+
+
 def score_many(texts: Iterable[str | None], *, lexicon: str = "vader") -> pl.Series:
     """Tone of each text (0.0 where missing), scoring each distinct text once."""
     texts = list(texts)

@@ -1,0 +1,1 @@
+"""Importers that turn outside data (GDELT, ICEWS, articles, timelines) into event frames."""
