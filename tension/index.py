@@ -49,9 +49,9 @@ def level_of(value: float) -> str:
 
 def levels(index: pl.Series) -> pl.Series:
     """The named level of each index value."""
-    names = np.array([name for _, _, name in LEVELS])
+    names = pl.Series("level", [name for _, _, name in LEVELS], dtype=pl.String)
     cuts = np.array([low for low, _, _ in LEVELS[1:]])
-    return pl.Series("level", names[np.searchsorted(cuts, index.to_numpy(), side="right")], dtype=pl.String)
+    return names.gather(np.searchsorted(cuts, index.to_numpy(), side="right"))
 
 
 def bounded(raw: np.ndarray | float, scale: float = DEFAULT_SCALE) -> np.ndarray | float:
@@ -112,20 +112,24 @@ def aggregate(events: pl.DataFrame, *, tone: ToneScorer | None = None) -> pl.Dat
     and ``s_<type>``, the sum of salience of that day's events of each type."""
     if events.height == 0:
         raise ValueError("no events to aggregate")
-    ev = with_tone(events, tone).select("date", "type", "salience", "tone",
-                                        has_statement=pl.col("statement").is_not_null()
-                                        if "statement" in events.columns else pl.lit(False))
-    per_day = ev.group_by("date").agg(
-        n_events=pl.len().cast(pl.Int64),
-        n_statements=pl.col("has_statement").sum().cast(pl.Int64),
-        tone_sum=pl.col("tone").sum(),
-    )
-    per_type = ev.group_by("date").agg(
-        [pl.col("salience").filter(pl.col("type") == t).sum().alias(_sal(t)) for t in type_ids()]
-    )
-    days = pl.DataFrame({"date": pl.date_range(ev["date"].min(), ev["date"].max(), "1d", eager=True)})
-    out = days.join(per_day, on="date", how="left").join(per_type, on="date", how="left")
-    return out.fill_null(0).sort("date")
+    ev = with_tone(events, tone)
+    ids = type_ids()
+    first = ev["date"].min()
+    day = (ev["date"] - first).dt.total_days().to_numpy()
+    kind = ev["type"].replace_strict({t: i for i, t in enumerate(ids)}, return_dtype=pl.Int64).to_numpy()
+    n_days = int(day.max()) + 1
+    salience = np.bincount(day * len(ids) + kind, weights=ev["salience"].to_numpy(),
+                           minlength=n_days * len(ids)).reshape(n_days, len(ids))
+    has_statement = (ev["statement"].is_not_null().to_numpy() if "statement" in ev.columns
+                     else np.zeros(ev.height, dtype=bool))
+    columns = {
+        "date": pl.date_range(first, ev["date"].max(), "1d", eager=True),
+        "n_events": np.bincount(day, minlength=n_days).astype(np.int64),
+        "n_statements": np.bincount(day, weights=has_statement, minlength=n_days).astype(np.int64),
+        "tone_sum": np.bincount(day, weights=ev["tone"].to_numpy(), minlength=n_days),
+    }
+    columns.update({_sal(t): salience[:, i] for i, t in enumerate(ids)})
+    return pl.DataFrame(columns)
 
 
 def _is_daily(frame: pl.DataFrame) -> bool:
@@ -159,21 +163,15 @@ def weigh(decayed: pl.DataFrame, weights: dict[str, float] | None = None, *,
     shocks = decayed.select([_sal(t) for t in ids] + ["tone_sum"]).to_numpy() @ vec
     contrib = decayed.select([f"d_{t}" for t in ids] + ["d_tone"]).to_numpy() * vec + 0.0  # no -0.0
     raw = contrib.sum(axis=1)
-    index = pl.Series("index", bounded(raw, scale))
-    out = pl.DataFrame({
-        "date": decayed["date"],
-        "n_events": decayed["n_events"],
-        "shock": shocks,
-        "raw": raw,
-        "index": index,
-        "level": levels(index),
-    })
-    names = [f"contrib_{t}" for t in ids] + ["contrib_tone"]
-    return out.with_columns(pl.Series(n, contrib[:, i]) for i, n in enumerate(names)).with_columns(
-        n_statements=decayed["n_statements"],
-        tone_mean=pl.when(decayed["n_statements"] > 0)
-        .then(decayed["tone_sum"] / decayed["n_statements"]).otherwise(None),
-    )
+    index = bounded(raw, scale)
+    n_statements = decayed["n_statements"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tone_mean = np.where(n_statements > 0, decayed["tone_sum"].to_numpy() / n_statements, np.nan)
+    columns = {"date": decayed["date"], "n_events": decayed["n_events"], "shock": shocks, "raw": raw,
+               "index": index, "level": levels(pl.Series(index))}
+    columns.update({f"contrib_{t}": contrib[:, i] for i, t in enumerate(ids)})
+    columns.update({"contrib_tone": contrib[:, -1], "n_statements": n_statements, "tone_mean": tone_mean})
+    return pl.DataFrame(columns).with_columns(pl.col("tone_mean").fill_nan(None))
 
 
 def compute_index(events: pl.DataFrame, weights: dict[str, float] | None = None, *,
