@@ -20,10 +20,10 @@ import polars as pl
 from tension import tone as tone_module
 from tension.taxonomy import resolve_weights, type_ids
 
-DEFAULT_HALF_LIFE = 365.0
+DEFAULT_HALF_LIFE = 180.0
 PULSE_HALF_LIFE = 14.0
 DEFAULT_TONE_WEIGHT = 3.0
-DEFAULT_SCALE = 60.0
+DEFAULT_SCALE = 300.0
 INDEX_BOUND = 10.0
 
 #: Six named bands (lower bound inclusive), after the Tsinghua China–foreign relations index, widened to ±10.
