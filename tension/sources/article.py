@@ -23,6 +23,9 @@ from tension import tone as tone_module
 from tension.sources.dates import DateMention, clause_is_future, find_dates, same_period
 from tension.taxonomy import TYPES, type_ids
 
+TOPIC = "topic"  # the patterns file's marker for topic cues (not an event type)
+#: Types where the two parties are interchangeable ("A met B" is "B met A") when merging duplicates.
+SYMMETRIC = frozenset({"talks", "phone_call", "agreement", "cooperation"})
 PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 SPEECH_VERBS = re.compile(r"\b(?:said|says|say|saying|added|adding|told|tells|stated|stating|stressed|noted|warned|"
                           r"urged|responded|declared|remarked|asserted|insisted|wrote|posted|according to)\b")
@@ -104,7 +107,7 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
     known = set(type_ids())
     rules = []
     for number, row in _read_tsv(path):
-        if row["type"] not in known:
+        if row["type"] not in known and row["type"] != TOPIC:
             raise ValueError(f"{path}, line {number}, column 'type': {row['type']!r} is not a known event type")
         try:
             pattern = re.compile(row["pattern"], re.IGNORECASE)
@@ -176,14 +179,20 @@ def find_mentions(sentence: str, gazetteer: tuple[Entry, ...]) -> list[Span]:
 
 
 def detect(sentence: str, rules: tuple[Rule, ...]) -> list[Span]:
-    """Rule matches outside quotations; of overlapping matches, the earlier rule's wins."""
+    """Rule matches outside quotations and not after a topic cue ("questions on ..."); of overlapping matches,
+    the earlier rule's wins."""
     quotes = quote_spans(sentence)
+    cues = [m.start() for r in rules if r.type == TOPIC for m in r.pattern.finditer(sentence)]
     kept: list[Span] = []
     for rule in rules:
+        if rule.type == TOPIC:
+            continue
         if rule.exclude is not None and rule.exclude.search(sentence):
             continue
         for m in rule.pattern.finditer(sentence):
             if _inside(m.start(), quotes) or any(m.start() < k.end and k.start < m.end() for k in kept):
+                continue
+            if any(c <= m.start() for c in cues):
                 continue
             kept.append(Span(m.start(), m.end(), m.group(0), rule=rule))
     return sorted(kept, key=lambda s: s.start)
@@ -194,11 +203,20 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 
 def choose_parties(span: tuple[int, int], mentions: list[Span]) -> tuple[Entry | None, Entry | None]:
-    """Actor: the nearest mention before ``span`` (a country upgraded to its nearest official before it), else the
-    nearest after; target: the nearest mention of the other country, officials preferred."""
+    """Actor and target of the event whose trigger is ``span``.
+
+    The object is the first person (else institution, else country) mentioned inside the trigger or within 40
+    characters after it; the actor is the nearest
+    mention before the trigger from the other country than the object (a country name upgraded to the nearest
+    official of that country before it), else the first mention after; the target is the object, else the
+    nearest mention of the other country (officials preferred), else the other side of the dyad.
+    """
     parties = [m for m in mentions if m.entry is not None and m.entry.kind != "expert"]
-    before = [m for m in parties if m.end <= span[0]]
-    after = [m for m in parties if m.end > span[0]]
+    near = [m for m in parties if m.end > span[0] and m.start <= span[1] + 40]
+    rank = {"person": 0, "institution": 1, "country": 2}
+    obj = min(near, key=lambda m: (rank[m.entry.kind], m.start)).entry if near and near[0].entry else None
+    before = [m for m in parties if m.end <= span[0] and m.entry is not None
+              and (obj is None or m.entry.actor[:3] != obj.actor[:3])]
     actor: Entry | None = None
     if before:
         actor = before[-1].entry
@@ -206,10 +224,13 @@ def choose_parties(span: tuple[int, int], mentions: list[Span]) -> tuple[Entry |
             same = [m for m in before if m.entry is not None and m.entry.kind != "country"
                     and m.entry.actor[:3] == actor.actor[:3]]
             actor = same[-1].entry if same else actor
-    elif after:
-        actor = after[0].entry
+    else:
+        after = [m for m in parties if m.end > span[0]]
+        actor = after[0].entry if after else None
     if actor is None:
         return None, None
+    if obj is not None and obj.actor[:3] != actor.actor[:3]:
+        return actor, obj
     others = [m for m in parties if m.entry is not None and m.entry.actor[:3] != actor.actor[:3]]
     officials = [m for m in others if m.entry is not None and m.entry.kind != "country"]
     pool = officials or others
@@ -268,9 +289,13 @@ def _summary(kind: str, actor: str | None, target: str | None, trigger: str) -> 
 def _compatible(a: dict, b: dict) -> bool:
     if a["type"] != b["type"] or a["type"] == "statement":
         return False
-    for col in ("actor", "target"):
-        if a[col] is not None and b[col] is not None and a[col] != b[col]:
-            return False
+    def agree(x: str | None, y: str | None) -> bool:
+        return x is None or y is None or x == y
+
+    straight = agree(a["actor"], b["actor"]) and agree(a["target"], b["target"])
+    swapped = a["type"] in SYMMETRIC and agree(a["actor"], b["target"]) and agree(a["target"], b["actor"])
+    if not (straight or swapped):
+        return False
     coarse = a if PRECISION_RANK[a["date_precision"]] >= PRECISION_RANK[b["date_precision"]] else b
     fine = b if coarse is a else a
     return same_period(fine["date"], coarse["date"], coarse["date_precision"])
