@@ -174,3 +174,29 @@ def test_seed_unambiguous_negative_quote_has_negative_tone(seed):
 def test_seed_reproach_by_xie_feng_is_negative(seed):
     tone = dict(seed.filter(pl.col("type") == "statement").select("speaker", "tone").rows())
     assert tone["CHN: Embassy in the US (Xie Feng)"] < 0
+
+
+def test_cli_extract_writes_loadable_candidates(tmp_path, capsys):
+    from tension.cli import main
+    from tension.events import load_events
+
+    article = tmp_path / "a.txt"
+    article.write_text("On Wednesday, Qin Gang spoke by phone with Blinken.\n"
+                       '"We object," Wang Wenbin said on Friday.\n', encoding="utf-8")
+    out = tmp_path / "ev.csv"
+    assert main(["extract", str(article), "--published", "2023-06-16", "--out", str(out)]) == 0
+    events = load_events(out)
+    assert events.select("date", "type").rows() == [(dt.date(2023, 6, 14), "phone_call"),
+                                                     (dt.date(2023, 6, 16), "statement")]
+    assert "2 candidate events" in capsys.readouterr().err
+
+
+def test_cli_extract_bad_input(tmp_path, capsys):
+    from tension.cli import main
+
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe text")
+    assert main(["extract", str(bad), "--published", "2023-06-16"]) == 2
+    assert "is not UTF-8 text" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["extract", str(bad), "--published", "16/06/2023"])

@@ -127,3 +127,18 @@ def test_tracker_heldout_sample():
     right, gold, found = _score("tracker_gold_heldout.csv")
     assert gold == 4
     assert right >= 2 and found <= 9
+
+
+def test_cli_timeline(tmp_path, capsys):
+    from tension.cli import main
+
+    src = tmp_path / "t.txt"
+    src.write_text(LINES, encoding="utf-8")
+    out = tmp_path / "ev.csv"
+    assert main(["timeline", str(src), "--out", str(out)]) == 0
+    frame = pl.read_csv(out)
+    assert frame.height == 5 and frame["type"].null_count() == 1
+    assert "1 untyped" in capsys.readouterr().err
+    src.write_text("no date\n", encoding="utf-8")
+    assert main(["timeline", str(src)]) == 2
+    assert "line 1" in capsys.readouterr().err
