@@ -191,3 +191,30 @@ def accepted_events(candidates: pl.DataFrame) -> pl.DataFrame:
         raise EventDataError("candidate events", problems[:50], total=len(problems))
     keep = [c for c in (*OUTPUT_COLUMNS[:9], "date_precision", "speaker", "sentence") if c in candidates.columns]
     return candidates.select(keep).with_columns(pl.col("date").cast(pl.Date), pl.col("salience").cast(pl.Float64))
+
+
+def review_table(candidates: pl.DataFrame) -> pl.DataFrame:
+    """``candidates`` with a leading boolean ``accept`` column: ticked for typed rows, unticked for untyped ones."""
+    return candidates.select(pl.col("type").is_not_null().alias("accept"), pl.all())
+
+
+def accepted_from_review(reviewed: pl.DataFrame) -> pl.DataFrame:
+    """The ticked rows of a review table, checked and ready for the index (see ``accepted_events``)."""
+    if "accept" not in reviewed.columns:
+        raise ValueError("the review table has no 'accept' column")
+    ticked = reviewed.filter(pl.col("accept").fill_null(False)).drop("accept")
+    if ticked.height == 0:
+        raise ValueError("no rows are ticked in the 'accept' column")
+    return accepted_events(ticked)
+
+
+def add_to_working(working: pl.DataFrame, accepted: pl.DataFrame) -> pl.DataFrame:
+    """``working`` with ``accepted`` appended (columns aligned by name); the new rows get ids ``importN-001``, ...
+    with N the first number not yet used in ``working``, so repeated imports never collide."""
+    used = set(working["id"].to_list()) if "id" in working.columns else set()
+    n = 1
+    while any(i.startswith(f"import{n}-") for i in used if i):
+        n += 1
+    fresh = accepted.with_columns(pl.Series("id", [f"import{n}-{i:03d}" for i in range(1, accepted.height + 1)],
+                                            dtype=pl.String))
+    return pl.concat([working, fresh], how="diagonal_relaxed")
