@@ -36,7 +36,7 @@ _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gen", "sen", "rep", "gov", "lt", "co
                   "jan", "feb", "aug", "sept", "sep", "oct", "nov", "dec", "vs", "etc", "prof", "corp", "inc", "co"}
 _BOUNDARY = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘A-Z0-9])")
 _CREDIT = re.compile(r"\s+/\s?[A-Z][\w .'&-]*$")  # a photo credit ending a caption: ". /Xinhua"
-_QUOTE = re.compile(r"\"[^\"]+\"|“[^”]+”")
+_QUOTE = re.compile(r"[\"“][^\"“”]+[\"”]")  # straight or curly marks, also mixed pairs as in real copy
 OUTPUT_COLUMNS = ("id", "date", "type", "actor", "target", "summary", "statement", "source", "salience",
                   "date_precision", "date_text", "speaker", "tone", "trigger", "sentence_no", "sentence", "also_in")
 
@@ -167,11 +167,13 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def find_mentions(sentence: str, gazetteer: tuple[Entry, ...]) -> list[Span]:
-    """Gazetteer mentions outside quotations, longest alias first, never overlapping, in order of position."""
+    """Gazetteer mentions outside quotations, longest alias first, never overlapping, in order of position.
+    Institutions match in any case ("the foreign ministry"); names and countries only as written ("US", not "us")."""
     quotes = quote_spans(sentence)
     taken: list[Span] = []
     for entry in gazetteer:
-        for m in re.finditer(r"(?<![\w.])" + re.escape(entry.alias) + r"(?![\w])", sentence):
+        flags = re.IGNORECASE if entry.kind == "institution" else 0
+        for m in re.finditer(r"(?<![\w.])" + re.escape(entry.alias) + r"(?![\w])", sentence, flags):
             if _inside(m.start(), quotes) or any(m.start() < t.end and t.start < m.end() for t in taken):
                 continue
             taken.append(Span(m.start(), m.end(), m.group(0), entry=entry))

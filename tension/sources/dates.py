@@ -31,6 +31,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("md", _MON + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*\d{4})"),
     ("ago", r"\b" + _NUM + r"\s+(?P<unit>day|week|month|year)s?\s+ago\b"),
     ("relmonth", r"\b(?:(?:earlier|later)\s+)?(?P<rel>this|last|next)\s+month\b"),
+    ("relweek", r"\b(?:(?:earlier|later)\s+)?(?P<rel>this|last|next)\s+week\b"),
     ("relyear", r"\b(?:(?:earlier|later)\s+)?(?P<rel>this|last|next)\s+year\b"),
     ("lastmon", r"\b(?P<rel>(?i:last|this|next))\s+" + _MON + r"\b"),
     ("inmon", r"\b(?i:in|since|during|by|from|until|through)\s+(?i:(?:early|late|mid)-?\s*)?" + _MON + r"\b"),
@@ -39,8 +40,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
      r"Sunday)\b"),
     ("today", r"\b(?P<rel>today|yesterday|tomorrow)\b"),
 )
-_COMPILED = tuple((kind, re.compile(rx, re.IGNORECASE if kind in {"ago", "relmonth", "relyear", "today", "year"}
-                                     else 0)) for kind, rx in _PATTERNS)
+_CASELESS = frozenset({"ago", "relmonth", "relweek", "relyear", "today", "year"})
+_COMPILED = tuple((kind, re.compile(rx, re.IGNORECASE if kind in _CASELESS else 0)) for kind, rx in _PATTERNS)
 _FUTURE = re.compile(r"\b(?:will|shall|is (?:due|set|scheduled|expected) to|are (?:due|set|scheduled|expected) to|"
                      r"plans? to|is to|are to|to be held|upcoming|next)\b", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,;:—–()\"“”]")
@@ -115,6 +116,10 @@ def _resolve(kind: str, m: re.Match[str], sentence: str, published: dt.date) -> 
     if kind == "relmonth":
         step = {"this": 0, "last": -1, "next": 1}[g["rel"].lower()]
         return shift_months(published, step), "month"
+    if kind == "relweek":  # a week has no precision of its own: the month of its Monday
+        step = {"this": 0, "last": -7, "next": 7}[g["rel"].lower()]
+        monday = published - dt.timedelta(days=published.weekday()) + dt.timedelta(days=step)
+        return monday.replace(day=1), "month"
     if kind == "relyear":
         step = {"this": 0, "last": -1, "next": 1}[g["rel"].lower()]
         return dt.date(published.year + step, 1, 1), "year"
