@@ -6,6 +6,7 @@ labels in tests/fixtures/articles/ are our own.
 """
 
 import datetime as dt
+import functools
 import os
 from pathlib import Path
 
@@ -103,10 +104,15 @@ def test_accept_refuses_missing_actor_and_unknown_type():
     assert "column 'actor'" in message and "'talkz'" in message
 
 
+@functools.lru_cache(maxsize=1)
+def _tracker() -> pl.DataFrame:
+    return events_from_timeline(TRACKER.read_text(encoding="utf-8"), name="tracker")
+
+
 def _score(gold_file: str) -> tuple[int, int, int]:
     if not TRACKER.exists():
         pytest.skip(f"tracker not found at {TRACKER}")
-    found = events_from_timeline(TRACKER.read_text(encoding="utf-8"), name="tracker")
+    found = _tracker()
     gold = pl.read_csv(FIXTURES / gold_file, schema_overrides={"type": pl.String})
     joined = gold.join(found.select(pl.col("sentence_no").alias("line"), pl.col("date").alias("found_date"),
                                     pl.col("type").alias("found")), on="line")
@@ -123,10 +129,15 @@ def test_tracker_development_sample():
 
 
 def test_tracker_heldout_sample():
-    """40 other random lines (seed 2026), labelled before the rules were run on them; not tuned on."""
+    """40 other random lines (seed 2026), labelled before the rules were run on them (2 of 4 right, 9 typed);
+    the later article fixes changed the figures to 2 of 4 right with 8 typed."""
     right, gold, found = _score("tracker_gold_heldout.csv")
-    assert gold == 4
-    assert right >= 2 and found <= 9
+    assert (right, gold, found) == (2, 4, 8)
+
+
+def test_tracker_final_heldout_sample():
+    """40 more random lines (seed 99), labelled after all rule changes and never tuned on: the honest figure."""
+    assert _score("tracker_gold_final.csv") == (2, 6, 8)
 
 
 def test_cli_timeline(tmp_path, capsys):
