@@ -115,6 +115,15 @@ def test_sentence_splitting_keeps_initialisms():
     assert sentences == ["The U.S. House voted.", "Then Washington D.C. paused.", "A caption"]
 
 
+def test_a_quoted_passage_of_several_sentences_stays_with_its_speaker():
+    text = '"We object. The sanctions are wrong," Mao Ning said on Friday. Next sentence.'
+    assert [s.text for s in split_sentences(text)] == [
+        '"We object. The sanctions are wrong," Mao Ning said on Friday.', "Next sentence."]
+    frame = events_from_text(text, FRIDAY)
+    assert frame.select("type", "speaker", "statement").rows() == [
+        ("statement", "CHN: Foreign Ministry (Mao Ning)", "We object. The sanctions are wrong")]
+
+
 def test_gazetteer_prefers_the_longest_alias():
     mentions = find_mentions("Chinese Foreign Ministry spokesperson Wang Wenbin spoke.", load_gazetteer())
     assert [m.text for m in mentions] == ["Chinese Foreign Ministry", "Wang Wenbin"]

@@ -51,7 +51,7 @@ def test_one_candidate_per_line_with_types_and_precision():
         (dt.date(2023, 6, 18), "day", "visit", 2),
         (dt.date(2023, 6, 19), "day", "talks", 3),
         (dt.date(2023, 6, 19), "day", "talks", 4),
-        (dt.date(2023, 7, 1), "month", "export_controls", 5),
+        (dt.date(2023, 7, 1), "month", "sanctions", 5),  # entity-list additions are sanctions (schema)
         (dt.date(2024, 1, 1), "year", None, 6),
     ]
     untyped = frame.row(4, named=True)

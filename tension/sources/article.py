@@ -35,6 +35,7 @@ PRONOUN_SUBJECT = re.compile(r"^\s*(?:He|She)\b")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gen", "sen", "rep", "gov", "lt", "col", "adm", "st", "jr", "sr", "no",
                   "jan", "feb", "aug", "sept", "sep", "oct", "nov", "dec", "vs", "etc", "prof", "corp", "inc", "co"}
 _BOUNDARY = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘A-Z0-9])")
+_QUOTE_MARK = re.compile(r"[\"“”]")
 _CREDIT = re.compile(r"\s+/\s?[A-Z][\w .'&-]*$")  # a photo credit ending a caption: ". /Xinhua"
 _QUOTE = re.compile(r"[\"“][^\"“”]+[\"”]")  # straight or curly marks, also mixed pairs as in real copy
 OUTPUT_COLUMNS = ("id", "date", "type", "actor", "target", "summary", "statement", "source", "salience",
@@ -137,15 +138,20 @@ def load_gazetteer(path: Path | None = None) -> tuple[Entry, ...]:
 
 def split_sentences(text: str) -> list[Sentence]:
     """Split text into sentences: each line is a paragraph; a period ends a sentence unless it ends an initialism
-    (U.S., D.C.) or a listed abbreviation. A photo credit ending a line (" /CFP") is removed."""
+    (U.S., D.C.) or a listed abbreviation, or falls inside a quotation (when the paragraph's quotation marks pair
+    up), so a quoted passage of several sentences stays with its attribution. A photo credit ending a line
+    (" /CFP") is removed."""
     out: list[Sentence] = []
     for line in text.splitlines():
         paragraph = _CREDIT.sub("", line)
+        balanced = len(_QUOTE_MARK.findall(paragraph)) % 2 == 0
         start = 0
         for m in _BOUNDARY.finditer(paragraph):
             before = paragraph[start:m.start() + 1].split()
             last = before[-1].rstrip(".").lower() if before else ""
             if re.search(r"(?:\b[A-Z]\.){2,}$", paragraph[:m.start() + 1]) or last in _ABBREVIATIONS:
+                continue
+            if balanced and len(_QUOTE_MARK.findall(paragraph, 0, m.end())) % 2 == 1:
                 continue
             piece = paragraph[start:m.end()].strip()
             if piece:
