@@ -1,0 +1,120 @@
+"""Import an article or a timeline: code it into candidate events, review them, add them and see the index move."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+import tension
+from tension.events import EventDataError
+from tension.sources.article import events_from_text
+from tension.sources.timeline import accepted_from_review, add_to_working, events_from_timeline, review_table
+
+BUNDLED = Path(__file__).resolve().parent.parent / "data" / "events.csv"
+EDITABLE = ("accept", "date", "type", "actor", "target", "summary", "statement", "salience")
+
+
+@st.cache_data
+def bundled_events() -> pl.DataFrame:
+    """The bundled China–US record."""
+    return tension.load_events(BUNDLED)
+
+
+def working_events() -> tuple[pl.DataFrame, str]:
+    """The session's working event set and its label (the bundled record if none yet)."""
+    events = st.session_state.get("tension_events")
+    if events is None:
+        return bundled_events(), "bundled record (data/events.csv)"
+    return events, st.session_state.get("tension_events_label", "working event set")
+
+
+def latest(events: pl.DataFrame) -> tuple[str, float, str]:
+    """Date, value and level of the latest index of ``events``."""
+    row = tension.compute_index(events).row(-1, named=True)
+    return str(row["date"]), float(row["index"]), str(row["level"])
+
+
+def as_polars(edited: object) -> pl.DataFrame:
+    """The data editor's value as a polars frame with a proper date column."""
+    frame = edited if isinstance(edited, pl.DataFrame) else pl.from_pandas(edited)  # type: ignore[arg-type]
+    return frame.with_columns(pl.col("date").cast(pl.Date))
+
+
+st.title("Import an article or a timeline")
+st.caption("Paste a news article or a dated timeline. The rules code it into candidate events; review them, "
+           "tick the ones to keep and add them to the working event set. Nothing is added without review.")
+
+kind = st.radio("What are you pasting?", ["News article", "Timeline (one dated line per event, or CSV)"],
+                key="text_kind", horizontal=True)
+text = st.text_area("Text", key="text_input", height=220,
+                    placeholder="2023-06-18 — Blinken arrives in Beijing..." if kind.startswith("Timeline")
+                    else "Paste the article's text here")
+published = None
+if kind == "News article":
+    published = st.date_input("Publication date", key="text_published", value=None, format="YYYY-MM-DD")
+source = st.text_input("Source (outlet and title)", key="text_source")
+
+if st.button("Code the text", key="text_code", type="primary"):
+    st.session_state.pop("text_candidates", None)
+    if not text.strip():
+        st.error("Paste some text first.")
+    elif kind == "News article" and published is None:
+        st.error("Choose the article's publication date: relative dates are resolved against it.")
+    else:
+        try:
+            if kind == "News article":
+                found = events_from_text(text, published, source=source or None)
+            else:
+                found = events_from_timeline(text, name="pasted timeline", source=source or None)
+        except EventDataError as exc:
+            st.error(f"The timeline could not be read: {exc.total} problem(s).")
+            st.code(str(exc), language=None)
+        else:
+            st.session_state["text_candidates"] = review_table(found)
+
+candidates = st.session_state.get("text_candidates")
+if candidates is not None:
+    if candidates.height == 0:
+        st.warning("No events were found in the text.")
+    else:
+        untyped = int(candidates["type"].is_null().sum())
+        st.subheader(f"{candidates.height} candidate events")
+        if untyped:
+            st.warning(f"{untyped} line(s) matched no rule: choose a type for them or leave them unticked.")
+        edited = st.data_editor(
+            candidates, key="text_editor", hide_index=True, num_rows="fixed",
+            disabled=[c for c in candidates.columns if c not in EDITABLE],
+            column_config={
+                "accept": st.column_config.CheckboxColumn("accept", help="tick to add this event"),
+                "type": st.column_config.SelectboxColumn("type", options=list(tension.type_ids())),
+                "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+                "salience": st.column_config.NumberColumn("salience", min_value=0.1, max_value=2.0, step=0.1),
+                "tone": st.column_config.NumberColumn("tone", format="%+.2f"),
+                "sentence": st.column_config.TextColumn("sentence", width="large"),
+            })
+        if st.button("Add accepted events", key="text_add"):
+            working, label = working_events()
+            try:
+                accepted = accepted_from_review(as_polars(edited))
+            except EventDataError as exc:
+                st.error("Some ticked rows are not ready; fix them or untick them.")
+                st.code(str(exc), language=None)
+            except ValueError as exc:
+                st.error(str(exc))
+            else:
+                before = latest(working)
+                combined = add_to_working(working, accepted)
+                after = latest(combined)
+                st.session_state["tension_events"] = combined
+                st.session_state["tension_events_label"] = f"{label} + {accepted.height} imported events"
+                st.session_state.pop("text_candidates", None)
+                st.success(f"Added {accepted.height} events; the working set now has {combined.height}.")
+                left, right = st.columns(2)
+                left.metric(f"Index before ({before[0]})", f"{before[1]:+.2f}", help=before[2])
+                right.metric(f"Index after ({after[0]})", f"{after[1]:+.2f}", delta=f"{after[1] - before[1]:+.2f}",
+                             help=after[2])
+
+working, label = working_events()
+st.text(f"Working event set: {label}, {working.height} events.")

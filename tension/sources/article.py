@@ -1,0 +1,413 @@
+"""From news text to candidate events: sentences, rule-based event types, actors, dates and toned quotes.
+
+``events_from_text(text, published)`` returns an event frame of *candidates* for review: the event columns plus
+``date_precision`` (day / month / year; ``date`` is the first day of the period), ``date_text`` (the words that
+dated it), ``sentence``, ``sentence_no``, ``trigger`` (the words that typed it), ``speaker`` and ``tone`` (for
+statements) and ``also_in`` (sentences of merged duplicates). The rules and the gazetteer are data files
+(tension/data/event_patterns.tsv, gazetteer.tsv); docs/text.md documents every step.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import polars as pl
+
+from tension import tone as tone_module
+from tension.sources.dates import DateMention, clause_is_future, find_dates, same_period
+from tension.taxonomy import TYPES, type_ids
+
+TOPIC = "topic"  # the patterns file's marker for topic cues (not an event type)
+#: Types where the two parties are interchangeable ("A met B" is "B met A") when merging duplicates.
+SYMMETRIC = frozenset({"talks", "phone_call", "agreement", "cooperation"})
+PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+SPEECH_VERBS = re.compile(r"\b(?:said|says|say|saying|added|adding|told|tells|stated|stating|stressed|noted|warned|"
+                          r"urged|responded|declared|remarked|asserted|insisted|wrote|posted|according to)\b")
+CARRY_CUES = re.compile(r"^\s*(?:He|She|They|It|This|That|These)\b|\b(?:then|the move|in response|in retaliation|"
+                        r"responded|retaliated)\b")
+PRONOUN_SUBJECT = re.compile(r"^\s*(?:He|She)\b")
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gen", "sen", "rep", "gov", "lt", "col", "adm", "st", "jr", "sr", "no",
+                  "jan", "feb", "aug", "sept", "sep", "oct", "nov", "dec", "vs", "etc", "prof", "corp", "inc", "co"}
+_BOUNDARY = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘A-Z0-9])")
+_QUOTE_MARK = re.compile(r"[\"“”]")
+_CREDIT = re.compile(r"\s+/\s?[A-Z][\w .'&-]*$")  # a photo credit ending a caption: ". /Xinhua"
+_QUOTE = re.compile(r"[\"“][^\"“”]+[\"”]")  # straight or curly marks, also mixed pairs as in real copy
+OUTPUT_COLUMNS = ("id", "date", "type", "actor", "target", "summary", "statement", "source", "salience",
+                  "date_precision", "date_text", "speaker", "tone", "trigger", "sentence_no", "sentence", "also_in")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One event-detection rule from the patterns file."""
+
+    type: str
+    pattern: re.Pattern[str]
+    exclude: re.Pattern[str] | None
+    note: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One gazetteer entry: an alias and the actor it stands for."""
+
+    alias: str
+    actor: str
+    kind: str
+    salience: float
+
+
+@dataclass(frozen=True)
+class Span:
+    """A located piece of a sentence: a rule match or a gazetteer mention."""
+
+    start: int
+    end: int
+    text: str
+    rule: Rule | None = None
+    entry: Entry | None = None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence with its 1-based number in the text."""
+
+    number: int
+    text: str
+
+
+def _data_path(name: str) -> Path:
+    return Path(str(resources.files("tension") / "data" / name))
+
+
+def _read_tsv(path: Path) -> list[tuple[int, dict[str, str]]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [(i, line) for i, line in enumerate(handle, start=1) if line.strip() and not line.startswith("#")]
+    if not rows:
+        raise ValueError(f"{path}: no header row")
+    header = rows[0][1].rstrip("\n").split("\t")
+    out = []
+    for number, line in rows[1:]:
+        cells = next(csv.reader([line.rstrip("\n")], delimiter="\t", quoting=csv.QUOTE_NONE))
+        if len(cells) > len(header):
+            raise ValueError(f"{path}, line {number}: {len(cells)} fields, expected at most {len(header)}")
+        out.append((number, dict(zip(header, cells + [""] * (len(header) - len(cells))))))
+    return out
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
+    """The event-detection rules, in priority order (default: the packaged event_patterns.tsv)."""
+    path = path or _data_path("event_patterns.tsv")
+    known = set(type_ids())
+    rules = []
+    for number, row in _read_tsv(path):
+        if row["type"] not in known and row["type"] != TOPIC:
+            raise ValueError(f"{path}, line {number}, column 'type': {row['type']!r} is not a known event type")
+        try:
+            pattern = re.compile(row["pattern"], re.IGNORECASE)
+            exclude = re.compile(row["exclude"], re.IGNORECASE) if row["exclude"] else None
+        except re.error as exc:
+            raise ValueError(f"{path}, line {number}: not a valid regular expression ({exc})") from None
+        rules.append(Rule(row["type"], pattern, exclude, row["note"], number))
+    return tuple(rules)
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(path: Path | None = None) -> tuple[Entry, ...]:
+    """The gazetteer of officials, institutions and country names, longest alias first."""
+    path = path or _data_path("gazetteer.tsv")
+    entries = []
+    for number, row in _read_tsv(path):
+        if row["kind"] not in {"person", "institution", "country", "expert"}:
+            raise ValueError(f"{path}, line {number}, column 'kind': {row['kind']!r} is not person, institution, "
+                             "country or expert")
+        try:
+            salience = float(row["salience"])
+        except ValueError:
+            raise ValueError(f"{path}, line {number}, column 'salience': {row['salience']!r} is not a number") from None
+        entries.append(Entry(row["alias"], row["actor"], row["kind"], salience))
+    return tuple(sorted(entries, key=lambda e: -len(e.alias)))
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split text into sentences: each line is a paragraph; a period ends a sentence unless it ends an initialism
+    (U.S., D.C.) or a listed abbreviation, or falls inside a quotation (when the paragraph's quotation marks pair
+    up), so a quoted passage of several sentences stays with its attribution. A photo credit ending a line
+    (" /CFP") is removed."""
+    out: list[Sentence] = []
+    for line in text.splitlines():
+        paragraph = _CREDIT.sub("", line)
+        balanced = len(_QUOTE_MARK.findall(paragraph)) % 2 == 0
+        start = 0
+        for m in _BOUNDARY.finditer(paragraph):
+            before = paragraph[start:m.start() + 1].split()
+            last = before[-1].rstrip(".").lower() if before else ""
+            if re.search(r"(?:\b[A-Z]\.){2,}$", paragraph[:m.start() + 1]) or last in _ABBREVIATIONS:
+                continue
+            if balanced and len(_QUOTE_MARK.findall(paragraph, 0, m.end())) % 2 == 1:
+                continue
+            piece = paragraph[start:m.end()].strip()
+            if piece:
+                out.append(Sentence(len(out) + 1, piece))
+            start = m.end()
+        piece = paragraph[start:].strip()
+        if piece:
+            out.append(Sentence(len(out) + 1, piece))
+    return out
+
+
+def quote_spans(sentence: str) -> list[tuple[int, int]]:
+    """Start and end of every quotation (marks included) in ``sentence``."""
+    return [(m.start(), m.end()) for m in _QUOTE.finditer(sentence)]
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def find_mentions(sentence: str, gazetteer: tuple[Entry, ...]) -> list[Span]:
+    """Gazetteer mentions outside quotations, longest alias first, never overlapping, in order of position.
+    Institutions match in any case ("the foreign ministry"); names and countries only as written ("US", not "us")."""
+    quotes = quote_spans(sentence)
+    taken: list[Span] = []
+    for entry in gazetteer:
+        flags = re.IGNORECASE if entry.kind == "institution" else 0
+        for m in re.finditer(r"(?<![\w.])" + re.escape(entry.alias) + r"(?![\w])", sentence, flags):
+            if _inside(m.start(), quotes) or any(m.start() < t.end and t.start < m.end() for t in taken):
+                continue
+            taken.append(Span(m.start(), m.end(), m.group(0), entry=entry))
+    return sorted(taken, key=lambda s: s.start)
+
+
+def detect(sentence: str, rules: tuple[Rule, ...]) -> list[Span]:
+    """Rule matches outside quotations and not after a topic cue ("questions on ..."); of overlapping matches,
+    the earlier rule's wins."""
+    quotes = quote_spans(sentence)
+    cues = [m.start() for r in rules if r.type == TOPIC for m in r.pattern.finditer(sentence)]
+    kept: list[Span] = []
+    for rule in rules:
+        if rule.type == TOPIC:
+            continue
+        if rule.exclude is not None and rule.exclude.search(sentence):
+            continue
+        for m in rule.pattern.finditer(sentence):
+            if _inside(m.start(), quotes) or any(m.start() < k.end and k.start < m.end() for k in kept):
+                continue
+            if any(c <= m.start() for c in cues):
+                continue
+            kept.append(Span(m.start(), m.end(), m.group(0), rule=rule))
+    return sorted(kept, key=lambda s: s.start)
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(b[0] - a[1], a[0] - b[1], 0)
+
+
+def choose_parties(span: tuple[int, int], mentions: list[Span]) -> tuple[Entry | None, Entry | None]:
+    """Actor and target of the event whose trigger is ``span``.
+
+    The object is the first person (else institution, else country) mentioned inside the trigger or within 40
+    characters after it; the actor is the nearest
+    mention before the trigger from the other country than the object (a country name upgraded to the nearest
+    official of that country before it), else the first mention after; the target is the object, else the
+    nearest mention of the other country (officials preferred), else the other side of the dyad.
+    """
+    parties = [m for m in mentions if m.entry is not None and m.entry.kind != "expert"]
+    near = [m for m in parties if m.end > span[0] and m.start <= span[1] + 40]
+    rank = {"person": 0, "institution": 1, "country": 2}
+    obj = min(near, key=lambda m: (rank[m.entry.kind], m.start)).entry if near and near[0].entry else None
+    before = [m for m in parties if m.end <= span[0] and m.entry is not None
+              and (obj is None or m.entry.actor[:3] != obj.actor[:3])]
+    actor: Entry | None = None
+    if before:
+        actor = before[-1].entry
+        if actor is not None and actor.kind == "country":
+            same = [m for m in before if m.entry is not None and m.entry.kind != "country"
+                    and m.entry.actor[:3] == actor.actor[:3]]
+            actor = same[-1].entry if same else actor
+    else:
+        after = [m for m in parties if m.end > span[0]]
+        actor = after[0].entry if after else None
+    if actor is None:
+        return None, None
+    if obj is not None and obj.actor[:3] != actor.actor[:3]:
+        return actor, obj
+    others = [m for m in parties if m.entry is not None and m.entry.actor[:3] != actor.actor[:3]]
+    officials = [m for m in others if m.entry is not None and m.entry.kind != "country"]
+    pool = officials or others
+    if pool:
+        return actor, min(pool, key=lambda m: _gap(span, (m.start, m.end))).entry
+    other = {"USA": "CHN", "CHN": "USA"}.get(actor.actor[:3])
+    return actor, (Entry(other, other, "country", 1.0) if other else None)
+
+
+def nearest_date(span: tuple[int, int], dates: list[DateMention]) -> DateMention | None:
+    """The date expression closest to ``span`` (ties go to the earlier one)."""
+    return min(dates, key=lambda d: _gap(span, (d.start, d.end))) if dates else None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Quoted words in a sentence with the speech verb and speaker they are attributed to."""
+
+    text: str
+    speaker: Entry | None
+    start: int
+
+
+def find_quotes(sentence: str, mentions: list[Span], previous_person: Entry | None) -> Quote | None:
+    """The quotations of a sentence joined by ' … ', attributed to the person or institution nearest before the
+    speech verb (else after it; 'He'/'She' fall back to the last person named); None without quote or verb."""
+    quotes = quote_spans(sentence)
+    if not quotes:
+        return None
+    verbs = [m for m in SPEECH_VERBS.finditer(sentence) if not _inside(m.start(), quotes)]
+    if not verbs:
+        return None
+    verb = min(verbs, key=lambda v: _gap((v.start(), v.end()), quotes[0]))
+    people = [m for m in mentions if m.entry is not None and m.entry.kind != "country"]
+    before = [m for m in people if m.end <= verb.start()]
+    after = [m for m in people if m.start >= verb.end()]
+    speaker: Entry | None = None
+    if before:
+        speaker = before[-1].entry
+    elif PRONOUN_SUBJECT.match(sentence) and previous_person is not None:
+        speaker = previous_person
+    elif after:
+        speaker = after[0].entry
+    words = [sentence[s + 1:e - 1].strip().rstrip(",.;:").strip() for s, e in quotes]
+    return Quote(" … ".join(w for w in words if w), speaker, quotes[0][0])
+
+
+def _label(kind: str) -> str:
+    return next(t.label for t in TYPES if t.id == kind)
+
+
+def _summary(kind: str, actor: str | None, target: str | None, trigger: str) -> str:
+    return f"{_label(kind)}: {actor or '?'} → {target or '?'} (machine-coded from the words '{trigger}')"
+
+
+def _compatible(a: dict, b: dict) -> bool:
+    if a["type"] != b["type"] or a["type"] == "statement":
+        return False
+    def agree(x: str | None, y: str | None) -> bool:
+        return x is None or y is None or x == y
+
+    straight = agree(a["actor"], b["actor"]) and agree(a["target"], b["target"])
+    swapped = a["type"] in SYMMETRIC and agree(a["actor"], b["target"]) and agree(a["target"], b["actor"])
+    if not (straight or swapped):
+        return False
+    coarse = a if PRECISION_RANK[a["date_precision"]] >= PRECISION_RANK[b["date_precision"]] else b
+    fine = b if coarse is a else a
+    return same_period(fine["date"], coarse["date"], coarse["date_precision"])
+
+
+def merge_duplicates(rows: list[dict]) -> list[dict]:
+    """Merge rows of the same type, compatible parties and overlapping periods into the most precise one; the
+    merged rows' sentence numbers are listed in ``also_in`` (never dropped without a trace)."""
+    out: list[dict] = []
+    for row in rows:
+        match = next((i for i, kept in enumerate(out) if _compatible(kept, row)), None)
+        if match is None:
+            out.append(dict(row))
+            continue
+        kept = out[match]
+        finer = row if PRECISION_RANK[row["date_precision"]] < PRECISION_RANK[kept["date_precision"]] else kept
+        other = kept if finer is row else row
+        merged = dict(finer)
+        for col in ("actor", "target"):
+            merged[col] = merged[col] or other[col]
+        numbers = [other["sentence_no"], *(kept["also_in"] or "").split(";"), *(row["also_in"] or "").split(";")]
+        others = {str(n) for n in numbers if str(n) and str(n) != str(merged["sentence_no"])}
+        merged["also_in"] = ";".join(sorted(others, key=int))
+        out[match] = merged
+    return out
+
+
+def events_from_text(text: str, published: dt.date, *, source: str | None = None, id_prefix: str = "art",
+                     rules: tuple[Rule, ...] | None = None, gazetteer: tuple[Entry, ...] | None = None
+                     ) -> pl.DataFrame:
+    """Candidate events and toned quoted statements found in a news text published on ``published``."""
+    rules = rules if rules is not None else load_rules()
+    gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
+    source = source or f"news article published {published.isoformat()}"
+    rows: list[dict] = []
+    carry: tuple[dt.date, str, str] | None = None
+    last_person: Entry | None = None
+    for sentence in split_sentences(text):
+        s = sentence.text
+        dates = find_dates(s, published)
+        mentions = find_mentions(s, gazetteer)
+        found: list[tuple[str, tuple[int, int], str, Entry | None, Entry | None, Quote | None]] = []
+        for span in detect(s, rules):
+            if not dates and clause_is_future(s, span.start, span.end):
+                continue  # an announced plan with no date: not an event (docs/text.md)
+            actor, target = choose_parties((span.start, span.end), mentions)
+            assert span.rule is not None
+            found.append((span.rule.type, (span.start, span.end), span.text, actor, target, None))
+        quote = find_quotes(s, mentions, last_person)
+        if quote is not None and quote.speaker is not None and quote.speaker.kind != "expert" and quote.text:
+            other = {"USA": "CHN", "CHN": "USA"}.get(quote.speaker.actor[:3])
+            target = Entry(other, other, "country", 1.0) if other else None
+            found.append(("statement", (quote.start, quote.start + 1), "quoted words", quote.speaker, target, quote))
+        for kind, span, trigger, actor, target, q in found:
+            mention = nearest_date(span, dates)
+            if mention is not None:
+                day, precision, how = mention.date, mention.precision, mention.text
+            elif carry is not None and CARRY_CUES.search(s):
+                day, precision, how = carry[0], carry[1], f"(carried from an earlier sentence: '{carry[2]}')"
+            else:
+                day, precision, how = published, "day", "(publication date: no date in the sentence)"
+            rows.append({
+                "date": day, "type": kind, "actor": actor.actor if actor else None,
+                "target": target.actor if target else None,
+                "summary": _summary(kind, actor.actor if actor else None, target.actor if target else None, trigger),
+                "statement": q.text if q else None, "source": source,
+                "salience": actor.salience if actor and actor.kind != "country" else 1.0,
+                "date_precision": precision, "date_text": how, "speaker": q.speaker.actor if q and q.speaker else None,
+                "tone": tone_module.score(q.text) if q else None, "trigger": trigger,
+                "sentence_no": sentence.number, "sentence": s, "also_in": None,
+            })
+        if dates:
+            dated = [nearest_date(span, dates) for _, span, *_ in found]
+            latest = dated[-1] if dated and dated[-1] is not None else dates[-1]
+            carry = (latest.date, latest.precision, latest.text)
+        people = [m.entry for m in mentions if m.entry is not None and m.entry.kind in {"person", "expert"}]
+        last_person = people[0] if people else last_person
+    rows = merge_duplicates(rows)
+    return candidates_frame(rows, id_prefix)
+
+
+def candidates_frame(rows: list[dict], id_prefix: str) -> pl.DataFrame:
+    """The candidate rows as a frame with the standard columns first (ids ``<prefix>-001``, ...)."""
+    schema = {"id": pl.String, "date": pl.Date, "type": pl.String, "actor": pl.String, "target": pl.String,
+              "summary": pl.String, "statement": pl.String, "source": pl.String, "salience": pl.Float64,
+              "date_precision": pl.String, "date_text": pl.String, "speaker": pl.String, "tone": pl.Float64,
+              "trigger": pl.String, "sentence_no": pl.Int64, "sentence": pl.String, "also_in": pl.String}
+    data = [{**row, "id": f"{id_prefix}-{i:03d}"} for i, row in enumerate(rows, start=1)]
+    return pl.DataFrame(data, schema=schema) if data else pl.DataFrame(schema=schema)
+
+
+def evaluate(candidates: pl.DataFrame, gold: pl.DataFrame) -> dict[str, float | int]:
+    """Recall and precision of ``candidates`` against ``gold`` (columns date, date_precision, type): a candidate
+    matches a gold event when the type is equal and its date falls in the gold period at the gold's precision,
+    stated no more coarsely than the gold; each gold event matches at most one candidate (greedy, in order)."""
+    free = list(gold.select("date", "date_precision", "type").iter_rows())
+    hits = 0
+    for day, precision, kind in candidates.select("date", "date_precision", "type").iter_rows():
+        for i, (g_day, g_prec, g_kind) in enumerate(free):
+            if kind == g_kind and PRECISION_RANK[precision] <= PRECISION_RANK[g_prec] and \
+                    same_period(day, g_day, g_prec):
+                del free[i]
+                hits += 1
+                break
+    return {"gold": gold.height, "found": candidates.height, "matched": hits,
+            "recall": hits / gold.height if gold.height else 0.0,
+            "precision": hits / candidates.height if candidates.height else 0.0}

@@ -1,0 +1,87 @@
+"""AppTest runs of the import page: code pasted text, review, add the accepted events, see the index move."""
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+PAGE = Path(__file__).resolve().parent.parent / "pages" / "1_Import_article_or_timeline.py"
+# Made-up text for the tests, not quoted from an article.
+ARTICLE = ("On Wednesday, Qin Gang spoke by phone with Blinken.\n"
+           "In May, Wang Wentao held talks with Raimondo.\n"
+           '"<b>We object</b> to this," Wang Wenbin said on Friday.\n')
+TIMELINE = "2023-06-18 — Blinken arrives in Beijing\n2023-06-19: The ministry publishes a white paper\n"
+
+
+@pytest.fixture
+def page() -> AppTest:
+    st.cache_data.clear()
+    at = AppTest.from_file(str(PAGE), default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_page_loads_with_the_bundled_record(page):
+    assert "bundled record" in page.text[-1].value
+    assert page.button(key="text_code") is not None
+
+
+def test_article_needs_a_publication_date(page):
+    page.text_area(key="text_input").set_value(ARTICLE)
+    page.button(key="text_code").click().run()
+    assert not page.exception
+    assert "publication date" in page.error[0].value
+
+
+def test_code_review_and_add_an_article(page):
+    page.text_area(key="text_input").set_value(ARTICLE)
+    page.date_input(key="text_published").set_value(dt.date(2023, 6, 16))
+    page.text_input(key="text_source").set_value("test article")
+    page.button(key="text_code").click().run()
+    assert not page.exception
+    candidates = page.session_state["text_candidates"]
+    assert candidates["type"].to_list() == ["phone_call", "talks", "statement"]
+    assert candidates["accept"].to_list() == [True, True, True]
+    before = page.session_state["tension_events"] if "tension_events" in page.session_state else None
+    assert before is None
+    page.button(key="text_add").click().run()
+    assert not page.exception
+    working = page.session_state["tension_events"]
+    bundled = pl.read_csv(PAGE.parent.parent / "data" / "events.csv", infer_schema=False)
+    assert working.height == bundled.height + 3
+    assert working.filter(pl.col("id").str.starts_with("import1-"))["source"].to_list() == ["test article"] * 3
+    assert "3 imported events" in page.session_state["tension_events_label"]
+    labels = [m.label for m in page.metric]
+    assert any(label.startswith("Index before") for label in labels)
+    assert any(label.startswith("Index after") for label in labels)
+    # the quoted words are stored as text, never rendered as HTML
+    assert "<b>We object</b> to this" in working["statement"].to_list()
+    assert not any("<b>" in m.value for m in page.markdown)
+
+
+def test_untyped_timeline_rows_are_flagged_and_refused_when_ticked(page):
+    page.radio(key="text_kind").set_value("Timeline (one dated line per event, or CSV)")
+    page.run()
+    page.text_area(key="text_input").set_value(TIMELINE)
+    page.button(key="text_code").click().run()
+    assert not page.exception
+    candidates = page.session_state["text_candidates"]
+    assert candidates["type"].to_list() == ["visit", None]
+    assert candidates["accept"].to_list() == [True, False]
+    assert "matched no rule" in page.warning[0].value
+    page.button(key="text_add").click().run()
+    assert not page.exception
+    assert page.session_state["tension_events"].height > 1
+
+
+def test_undated_timeline_line_is_an_error(page):
+    page.radio(key="text_kind").set_value("Timeline (one dated line per event, or CSV)")
+    page.run()
+    page.text_area(key="text_input").set_value("no date on this line\n")
+    page.button(key="text_code").click().run()
+    assert not page.exception
+    assert "could not be read" in page.error[0].value
