@@ -16,7 +16,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,3 +172,18 @@ def load_feed_events(path: str | Path) -> pl.DataFrame:
     if "statement" not in out.columns:
         out = out.with_columns(statement=pl.lit(None, dtype=pl.String))
     return out
+
+
+@contextmanager
+def saved(files: Iterable[tuple[str, bytes]]) -> Iterator[list[Path]]:
+    """Uploaded ``(name, content)`` pairs written to a temporary folder (removed afterwards) under their own
+    base names, so that the importers can scan them and report them by name."""
+    with tempfile.TemporaryDirectory(prefix="tension-upload-") as tmp:
+        paths = []
+        for i, (name, content) in enumerate(files):
+            folder = Path(tmp) / str(i)
+            folder.mkdir()
+            path = folder / (Path(name).name or "upload")
+            path.write_bytes(content)
+            paths.append(path)
+        yield paths

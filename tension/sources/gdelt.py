@@ -317,9 +317,9 @@ def aggregate_sql(dyad: Sequence[str] | str = DEFAULT_DYAD, start: dt.date | Non
                            for code, t in cameo_table().select("cameo_code", "type").iter_rows())
     where = []
     if start:
-        where.append(f"SQLDATE >= {start:%Y%m%d}")
+        where.append(f"CAST(SQLDATE AS BIGINT) >= {start:%Y%m%d}")
     if end:
-        where.append(f"SQLDATE <= {end:%Y%m%d}")
+        where.append(f"CAST(SQLDATE AS BIGINT) <= {end:%Y%m%d}")
     c1 = "COALESCE(NULLIF(Actor1CountryCode, ''), SUBSTRING(Actor1Code, 1, 3))"
     c2 = "COALESCE(NULLIF(Actor2CountryCode, ''), SUBSTRING(Actor2Code, 1, 3))"
     where.append(f"(({c1} = '{a}' AND {c2} = '{b}') OR ({c1} = '{b}' AND {c2} = '{a}'))")
