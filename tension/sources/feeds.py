@@ -97,8 +97,11 @@ def normalised_salience(frame: pl.DataFrame, normalisation: str, mentions: str |
     if normalisation == "log":
         n = pl.len().over("date", "type").cast(pl.Float64)
         return frame.select((n.log1p() / n).alias("salience"))["salience"]
-    weight = pl.col(mentions).cast(pl.Float64) if mentions else pl.lit(1.0)
-    return frame.select((weight / weight.sum().over("date")).alias("salience"))["salience"]
+    if mentions is None:
+        share = 1.0 / pl.len().over("date").cast(pl.Float64)
+    else:
+        share = pl.col(mentions).cast(pl.Float64) / pl.col(mentions).cast(pl.Float64).sum().over("date")
+    return frame.select(share.alias("salience"))["salience"]
 
 
 def duplicated_ids(ids: pl.Series) -> dict[str, int]:
