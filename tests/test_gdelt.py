@@ -318,3 +318,11 @@ def test_cli_gdelt_sql(capsys):
     assert main(["gdelt-sql", "--dialect", "spark", "--start", "2018-01-01", "--dyad", "USA,RUS"]) == 0
     out = capsys.readouterr().out
     assert "CAST(SQLDATE AS BIGINT) >= 20180101" in out and "'RUS'" in out and "FROM events" in out
+
+
+def test_layout_of_most_first_lines_wins(tmp_path):
+    rows = lines(GDELT1)[:5]
+    path = write(tmp_path, "v1.tsv", ["\t".join(["x"] * 61), *rows])
+    assert detect_layout(path)[0] == "gdelt1"
+    _, summary = read_gdelt([path])
+    assert summary.malformed[0][1:] == (1, "more than 57 or 58 fields")

@@ -99,11 +99,11 @@ def detect_layout(path: Path, name: str | None = None) -> tuple[str, list[str], 
         if missing:
             raise FeedError(f"{label}, line 1: the header lacks GDELT column(s) {', '.join(missing)}")
         return "bigquery", header, sep
-    counts = sorted({line.count(b"\t") + 1 for line in lines})
-    if set(counts) <= {57, 58}:
-        return "gdelt1", list(GDELT1_COLUMNS), "\t"
-    if 61 in counts:
-        return "gdelt2", list(GDELT2_COLUMNS), "\t"
+    fields = [line.count(b"\t") + 1 for line in lines]
+    counts = sorted(set(fields))
+    v1, v2 = sum(n in (57, 58) for n in fields), sum(n == 61 for n in fields)
+    if v1 or v2:  # the layout of most of the first lines; a malformed line among them is reported later
+        return ("gdelt1", list(GDELT1_COLUMNS), "\t") if v1 > v2 else ("gdelt2", list(GDELT2_COLUMNS), "\t")
     raise FeedError(f"{label}: not a GDELT export: the first lines have {', '.join(map(str, counts))} "
                     "tab-separated fields; expected 57 or 58 (GDELT 1.0), 61 (GDELT 2.0), or a header row starting "
                     "with GLOBALEVENTID (BigQuery CSV export)")
