@@ -170,3 +170,10 @@ def test_cli_import_icews_exit_2(tmp_path, capsys):
     empty.write_text("", encoding="utf-8")
     assert main(["import-icews", str(empty)]) == 2
     assert "error: empty.tab: the file is empty" in capsys.readouterr().err
+
+
+def test_extra_fields_are_reported(tmp_path):
+    rows = [DATAVERSE_ROWS[0] + "\tsurplus", DATAVERSE_ROWS[1]]
+    events, summary = read_icews([dataverse_file(tmp_path, rows=rows)])
+    assert [(line, msg) for _, line, msg in summary.malformed] == [(2, "more than 14 fields")]
+    assert events["id"].to_list() == ["102"]

@@ -114,7 +114,8 @@ def _scan(path: Path, layout: str, header: list[str], sep: str) -> pl.LazyFrame:
     bigquery = layout == "bigquery"
     lf = pl.scan_csv(path, has_header=False, skip_lines=1 if bigquery else 0,
                      separator=sep, quote_char='"' if bigquery else None,
-                     schema=dict.fromkeys(names, pl.String), missing_columns="insert", truncate_ragged_lines=True,
+                     schema=dict.fromkeys(names, pl.String), missing_columns="insert", extra_columns="ignore",
+                     truncate_ragged_lines=True,
                      encoding="utf8-lossy")
     return lf.with_row_index("line", offset=2 if bigquery else 1)
 
@@ -208,7 +209,10 @@ def scan_gdelt(path: Path, dyad: Sequence[str] | str = DEFAULT_DYAD, name: str |
 
 def _read_one(path: Path, name: str, dyad: tuple[str, str]) -> tuple[pl.DataFrame, pl.DataFrame, int, str]:
     layout, bad, rows, count = scan_gdelt(path, dyad, name)
-    bad_df, rows_df, count_df = pl.collect_all([bad, rows, count], engine="streaming")
+    try:
+        bad_df, rows_df, count_df = pl.collect_all([bad, rows, count], engine="streaming")
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise FeedError(f"{name}: cannot be read as a {LAYOUTS[layout]} ({exc})") from None
     n = int(count_df["rows"][0])
     if n == 0:
         raise FeedError(f"{name}: the file is empty (no lines to import)")

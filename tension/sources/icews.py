@@ -152,8 +152,13 @@ def detect_layout(path: Path, name: str) -> tuple[str, list[str], str]:
 def _read_one(path: Path, name: str, dyad: tuple[str, str], actors: Mapping[str, str], summary: FeedSummary
               ) -> pl.DataFrame:
     layout, header, sep = detect_layout(path, name)
-    frame = pl.read_csv(path, separator=sep, quote_char=None, infer_schema=False, encoding="utf8-lossy",
-                        truncate_ragged_lines=True, missing_columns="insert").with_row_index("line", offset=2)
+    try:
+        frame = pl.read_csv(path, has_header=False, skip_lines=1, separator=sep, quote_char=None,
+                            schema=dict.fromkeys([*header, "_extra_field"], pl.String), encoding="utf8-lossy",
+                            truncate_ragged_lines=True, missing_columns="insert", extra_columns="ignore",
+                            raise_if_empty=False).with_row_index("line", offset=2)
+    except pl.exceptions.PolarsError as exc:
+        raise FeedError(f"{name}: cannot be read as an ICEWS file ({exc})") from None
     if layout == "dataverse":
         cols = {"date": "Event Date", "source": "Source Name", "target": "Target Name", "code": "CAMEO Code",
                 "country1": "Source Country", "country2": "Target Country"}
@@ -163,7 +168,8 @@ def _read_one(path: Path, name: str, dyad: tuple[str, str], actors: Mapping[str,
                         (pl.col("Event ID") if "Event ID" in header else pl.lit(None, pl.String)).alias("event_id"),
                         (pl.col("Intensity") if "Intensity" in header else pl.lit(None, pl.String)).alias("intensity"),
                         (pl.col("Event Text") if "Event Text" in header else pl.col(cols["code"])).alias("text"),
-                        *(pl.col(c).alias(c) for c in ("source_side", "target_side") if c in header))
+                        *(pl.col(c).alias(c) for c in ("source_side", "target_side") if c in header),
+                        pl.col("_extra_field").alias("extra"))
     if rows.height == 0:
         raise FeedError(f"{name}: the file has a header but no events")
     known = set(cameo_table()["cameo_code"])
@@ -174,7 +180,8 @@ def _read_one(path: Path, name: str, dyad: tuple[str, str], actors: Mapping[str,
         rows = rows.with_columns(code=pl.col("code").map_elements(lambda t: code_for_text(t) or f"? {t}",
                                                                   return_dtype=pl.String))
     date = pl.col("date").str.to_date("%Y-%m-%d", strict=False)
-    problem = (pl.when(pl.col("date").is_null() | date.is_null())
+    problem = (pl.when(pl.col("extra").is_not_null()).then(pl.lit(f"more than {len(header)} fields"))
+               .when(pl.col("date").is_null() | date.is_null())
                .then(pl.format("date {} is not YYYY-MM-DD", pl.col("date").fill_null("(empty)")))
                .when(pl.col("source").is_null()).then(pl.lit("source is empty"))
                .when(pl.col("target").is_null()).then(pl.lit("target is empty"))
