@@ -326,3 +326,16 @@ def test_layout_of_most_first_lines_wins(tmp_path):
     assert detect_layout(path)[0] == "gdelt1"
     _, summary = read_gdelt([path])
     assert summary.malformed[0][1:] == (1, "more than 57 or 58 fields")
+
+
+@pytest.mark.parametrize("block_bytes", [1, 997, 40_000])
+def test_blocks_of_lines_give_the_same_result(tmp_path, block_bytes):
+    good = lines(GDELT2)
+    path = write(tmp_path, "mixed.CSV", [*good[380:400], "bad line", "", *good[1320:1340]])
+    whole, s_whole = read_gdelt([path])
+    blocks, s_blocks = read_gdelt([path], block_bytes=block_bytes)
+    assert_frame_equal(whole, blocks)
+    assert s_blocks.rows_read == s_whole.rows_read == 42
+    assert s_blocks.malformed == s_whole.malformed == [("mixed.CSV", 21, "fewer than 61 fields"),
+                                                       ("mixed.CSV", 22, "fewer than 61 fields")]
+    assert blocks["feed_line"].to_list() == [15, 16, 17, 18, 35]

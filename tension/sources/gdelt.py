@@ -17,7 +17,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+import mmap
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import polars as pl
@@ -71,6 +72,8 @@ EXTRA_COLUMNS = ("GLOBALEVENTID", "EventCode", "GoldsteinScale", "NumMentions", 
 #: An event's tone is AvgTone / TONE_SCALE clipped to [−1, 1], times its salience (docs/feeds.md).
 TONE_SCALE = 10.0
 _EXTRA = "_extra_field"
+#: Raw exports are read in blocks of whole lines of about this many bytes (memory does not grow with the file).
+BLOCK_BYTES = 64 << 20
 _SNIFF_LINES = 20
 
 
@@ -109,15 +112,32 @@ def detect_layout(path: Path, name: str | None = None) -> tuple[str, list[str], 
                     "with GLOBALEVENTID (BigQuery CSV export)")
 
 
-def _scan(path: Path, layout: str, header: list[str], sep: str) -> pl.LazyFrame:
+def _scan(source: Path | bytes, layout: str, header: list[str], sep: str, first_line: int = 1) -> pl.LazyFrame:
+    """All-text lazy scan of a file (or a block of its lines starting at ``first_line``), with a ``line`` column."""
     names = [*header, _EXTRA]
     bigquery = layout == "bigquery"
-    lf = pl.scan_csv(path, has_header=False, skip_lines=1 if bigquery else 0,
+    lf = pl.scan_csv(source, has_header=False, skip_lines=1 if bigquery else 0,
                      separator=sep, quote_char='"' if bigquery else None,
                      schema=dict.fromkeys(names, pl.String), missing_columns="insert", extra_columns="ignore",
-                     truncate_ragged_lines=True,
-                     encoding="utf8-lossy")
-    return lf.with_row_index("line", offset=2 if bigquery else 1)
+                     truncate_ragged_lines=True, encoding="utf8-lossy", raise_if_empty=False)
+    return lf.with_row_index("line", offset=first_line + 1 if bigquery else first_line)
+
+
+def line_blocks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[bytes]:
+    """The file as blocks of whole lines of about ``block_bytes`` each, read through a memory map so that a file
+    larger than memory is read in constant memory."""
+    size = path.stat().st_size
+    if size == 0:
+        return
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        start = 0
+        while start < size:
+            end = min(start + max(block_bytes, 1), size)
+            if end < size:
+                cut = mm.rfind(b"\n", start, end)
+                end = cut + 1 if cut >= 0 else (mm.find(b"\n", end) + 1 or size)
+            yield mm[start:end]
+            start = end
 
 
 def _col(header: list[str], name: str) -> pl.Expr:
@@ -139,8 +159,8 @@ def _canonical(lf: pl.LazyFrame, layout: str, header: list[str]) -> pl.LazyFrame
     return lf.select("line", *(e.alias(c) for c, e in cols.items()), pl.col(_EXTRA))
 
 
-def _problem(layout: str) -> pl.Expr:
-    """A description of what is wrong with a line, null for a good line."""
+def _checks(layout: str) -> list[tuple[pl.Expr, pl.Expr]]:
+    """(condition that a line is wrong, description of the problem), in the order they are reported."""
     def val(c: str) -> pl.Expr:
         return pl.col(c).fill_null("(empty)")
 
@@ -148,22 +168,21 @@ def _problem(layout: str) -> pl.Expr:
         return pl.col(c).is_null() | ~pl.col(c).str.contains(pattern)
 
     def not_number(c: str, required: bool) -> pl.Expr:
-        nan = pl.col(c).cast(pl.Float64, strict=False)
-        miss = pl.col(c).is_null() if required else pl.lit(False)
-        return miss | (pl.col(c).is_not_null() & (nan.is_null() | nan.is_nan() | nan.is_infinite()))
+        wrong = ~pl.col(c).str.contains(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+        return (pl.col(c).is_null() | wrong) if required else (pl.col(c).is_not_null() & wrong)
 
     n_fields = {"gdelt1": "57 or 58", "gdelt2": "61"}.get(layout, "the header's")
-    expr = pl.when(pl.col(_EXTRA).is_not_null()).then(pl.lit(f"more than {n_fields} fields"))
+    out = [(pl.col(_EXTRA).is_not_null(), pl.lit(f"more than {n_fields} fields"))]
     if layout != "bigquery":
         fewer = 57 if layout == "gdelt1" else 61
-        expr = expr.when(pl.col("DATEADDED").is_null()).then(pl.lit(f"fewer than {fewer} fields"))
         stamp = r"^\d{8}$" if layout == "gdelt1" else r"^\d{14}$"
-        expr = expr.when(bad("DATEADDED", stamp)).then(
-            pl.format("DATEADDED {} is not a " + ("YYYYMMDD" if layout == "gdelt1" else "YYYYMMDDhhmmss")
-                      + " time stamp (fields out of place)", val("DATEADDED")))
-    checks = [
+        out += [(pl.col("DATEADDED").is_null(), pl.lit(f"fewer than {fewer} fields")),
+                (bad("DATEADDED", stamp),
+                 pl.format("DATEADDED {} is not a " + ("YYYYMMDD" if layout == "gdelt1" else "YYYYMMDDhhmmss")
+                           + " time stamp (fields out of place)", val("DATEADDED")))]
+    for cond, message, column in [
         (bad("GLOBALEVENTID", r"^\d+$"), "GLOBALEVENTID {} is not a whole number", "GLOBALEVENTID"),
-        (pl.col("SQLDATE").str.to_date("%Y%m%d", strict=False).is_null() | bad("SQLDATE", r"^\d{8}$"),
+        (bad("SQLDATE", r"^\d{8}$") | pl.col("SQLDATE").str.to_date("%Y%m%d", strict=False).is_null(),
          "SQLDATE {} is not a date YYYYMMDD", "SQLDATE"),
         (bad("EventCode", r"^\d{2,4}$"), "EventCode {} is not a CAMEO code (2 to 4 digits)", "EventCode"),
         (bad("NumMentions", r"^0*[1-9]\d*$"), "NumMentions {} is not a positive whole number", "NumMentions"),
@@ -171,9 +190,16 @@ def _problem(layout: str) -> pl.Expr:
         (bad("NumArticles", r"^\d+$"), "NumArticles {} is not a whole number", "NumArticles"),
         (not_number("AvgTone", True), "AvgTone {} is not a number", "AvgTone"),
         (not_number("GoldsteinScale", False), "GoldsteinScale {} is not a number", "GoldsteinScale"),
-    ]
-    for cond, message, column in checks:
-        expr = expr.when(cond).then(pl.format(message, val(column)))
+    ]:
+        out.append((cond, pl.format(message, val(column))))
+    return out
+
+
+def _problem(checks: list[tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
+    """The first problem of a line (evaluated on the malformed lines only: formatting costs)."""
+    expr = pl.when(checks[0][0]).then(checks[0][1])
+    for cond, message in checks[1:]:
+        expr = expr.when(cond).then(message)
     return expr.otherwise(pl.lit(None, dtype=pl.String)).alias("problem")
 
 
@@ -182,16 +208,18 @@ def _country(n: int) -> pl.Expr:
     return pl.when(cc.is_not_null()).then(cc).otherwise(pl.col(f"Actor{n}Code").str.slice(0, 3))
 
 
-def scan_gdelt(path: Path, dyad: Sequence[str] | str = DEFAULT_DYAD, name: str | None = None
-               ) -> tuple[str, pl.LazyFrame, pl.LazyFrame, pl.LazyFrame]:
-    """The layout of one (unzipped) file and three lazy queries over it: its malformed lines (line, problem), its
-    good dyad rows (typed) and its row count."""
-    layout, header, sep = detect_layout(path, name)
+def scan_gdelt(source: Path | bytes, layout: str, header: list[str], sep: str,
+               dyad: Sequence[str] | str = DEFAULT_DYAD, first_line: int = 1
+               ) -> tuple[pl.LazyFrame, pl.LazyFrame, pl.LazyFrame]:
+    """Three lazy queries over a file or a block of its lines (layout from ``detect_layout``): its malformed lines
+    (line, problem), its good dyad rows (typed) and its row count."""
     dyad = check_dyad(dyad)
-    base = _canonical(_scan(path, layout, header, sep), layout, header).with_columns(_problem(layout))
-    bad = base.filter(pl.col("problem").is_not_null()).select("line", "problem")
-    rows = base.filter(pl.col("problem").is_null() & dyad_expr(_country(1), _country(2), dyad)).select(
-        "line",
+    checks = _checks(layout)
+    base = _canonical(_scan(source, layout, header, sep, first_line), layout, header).with_columns(
+        malformed=pl.any_horizontal(cond for cond, _ in checks))
+    bad = base.filter(pl.col("malformed")).select("line", _problem(checks))
+    rows = base.filter(~pl.col("malformed") & dyad_expr(_country(1), _country(2), dyad)).select(
+        pl.col("line").cast(pl.Int64),
         pl.col("GLOBALEVENTID").cast(pl.Int64),
         pl.col("SQLDATE").str.to_date("%Y%m%d").alias("date"),
         _country(1).alias("country1"), pl.col("Actor1Name"),
@@ -204,18 +232,29 @@ def scan_gdelt(path: Path, dyad: Sequence[str] | str = DEFAULT_DYAD, name: str |
         pl.col("SOURCEURL"),
     )
     count = base.select(pl.len().alias("rows"))
-    return layout, bad, rows, count
+    return bad.with_columns(pl.col("line").cast(pl.Int64)), rows, count
 
 
-def _read_one(path: Path, name: str, dyad: tuple[str, str]) -> tuple[pl.DataFrame, pl.DataFrame, int, str]:
-    layout, bad, rows, count = scan_gdelt(path, dyad, name)
-    try:
-        bad_df, rows_df, count_df = pl.collect_all([bad, rows, count], engine="streaming")
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise FeedError(f"{name}: cannot be read as a {LAYOUTS[layout]} ({exc})") from None
-    n = int(count_df["rows"][0])
+def _read_one(path: Path, name: str, dyad: tuple[str, str], block_bytes: int = BLOCK_BYTES
+              ) -> tuple[pl.DataFrame, pl.DataFrame, int, str]:
+    layout, header, sep = detect_layout(path, name)
+    # Raw exports have no quoting, so a newline always ends a record: they are read in blocks of lines (constant
+    # memory). A BigQuery CSV may quote newlines inside fields; it is scanned whole (such exports are small).
+    sources = [path] if layout == "bigquery" else line_blocks(path, block_bytes)
+    bads, kept, n = [], [], 0
+    for source in sources:
+        queries = scan_gdelt(source, layout, header, sep, dyad, n + 1)  # a block's rows are its lines
+        try:
+            bad_df, rows_df, count_df = pl.collect_all(list(queries))  # one block: the scan is shared
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            raise FeedError(f"{name}: cannot be read as a {LAYOUTS[layout]} ({exc})") from None
+        bads.append(bad_df)
+        # Copy the kept text out of the block: polars string views would otherwise keep every block alive.
+        kept.append(rows_df.with_columns(pl.col(pl.String) + ""))
+        n += int(count_df["rows"][0])
     if n == 0:
         raise FeedError(f"{name}: the file is empty (no lines to import)")
+    bad_df, rows_df = pl.concat(bads), pl.concat(kept)
     if bad_df.height == n:
         first = bad_df.row(0)
         raise FeedError(f"{name}: no line parses as a {LAYOUTS[layout]} ({n:,} malformed lines; line {first[0]}: "
@@ -264,7 +303,7 @@ def events_from_rows(rows: pl.DataFrame, summary: FeedSummary, *, normalisation:
 
 def read_gdelt(paths: Iterable[str | Path], *, dyad: Sequence[str] | str = DEFAULT_DYAD,
                normalisation: str = DEFAULT_NORMALISATION, tone: bool = True,
-               drop_duplicates: bool = False) -> tuple[pl.DataFrame, FeedSummary]:
+               drop_duplicates: bool = False, block_bytes: int = BLOCK_BYTES) -> tuple[pl.DataFrame, FeedSummary]:
     """Import GDELT files (1.0, 2.0, BigQuery CSV; plain or zipped) as one event frame of the dyad, with a summary.
 
     Raises FeedError for a file that is empty, of unknown layout, or where no line parses.
@@ -277,7 +316,7 @@ def read_gdelt(paths: Iterable[str | Path], *, dyad: Sequence[str] | str = DEFAU
         path = Path(given)
         with unpacked(path) as parts:
             for part, name in parts:
-                rows, bad, n, _ = _read_one(part, name, pair)
+                rows, bad, n, _ = _read_one(part, name, pair, block_bytes)
                 summary.files.append(name)
                 summary.rows_read += n
                 summary.dyad_rows += rows.height
