@@ -198,8 +198,10 @@ def test_any_dyad_matches_an_independent_count(dyad):
 def test_code_prefix_decides_when_country_code_is_empty(tmp_path):
     row = lines(GDELT2)[394].split("\t")
     row[7], row[5] = "", "CHNGOV"  # Actor1CountryCode empty, Actor1Code starts with CHN
+    row[16] = ""  # no Actor2Name: the target is the country alone
     events, _ = read_gdelt([write(tmp_path, "prefix.CSV", ["\t".join(row)])])
-    assert events["actor"].to_list() == ["CHN: CHINA"]
+    assert events["actor"].to_list() == ["CHN: CHINA"] and events["target"].to_list() == ["USA"]
+    assert events["summary"].to_list() == ["CHINA (CHN) → USA: Make pessimistic comment (CAMEO 012)"]
 
 
 def test_bad_dyad_and_normalisation():

@@ -263,12 +263,18 @@ def _read_one(path: Path, name: str, dyad: tuple[str, str], block_bytes: int = B
     return rows_df, bad_df, n, layout
 
 
-def _summary_text(rows: pl.DataFrame) -> pl.Expr:
-    def who(n: int) -> pl.Expr:
-        name = pl.col(f"Actor{n}Name")
-        return pl.when(name.is_not_null()).then(pl.format("{} ({})", name, pl.col(f"country{n}"))).otherwise(
-            pl.col(f"country{n}"))
-    return pl.format("{} → {}: {} (CAMEO {})", who(1), who(2), pl.col("description"), pl.col("EventCode"))
+def _who(n: int, template: str) -> pl.Expr:
+    """Actor ``n`` as ``template`` filled with (country, name), or the country alone when the name is empty."""
+    name, country = pl.col(f"Actor{n}Name"), pl.col(f"country{n}")
+    args = (country, name) if template.startswith("{country}") else (name, country)
+    return pl.when(name.is_not_null()).then(pl.format(template.replace("{country}", "{}").replace("{name}", "{}"),
+                                                      *args)).otherwise(country)
+
+
+def _summary_expr() -> pl.Expr:
+    """``CHINA (CHN) → WASHINGTON (USA): Make pessimistic comment (CAMEO 012)``."""
+    return pl.format("{} → {}: {} (CAMEO {})", _who(1, "{name} ({country})"), _who(2, "{name} ({country})"),
+                     pl.col("description"), pl.col("EventCode"))
 
 
 def events_from_rows(rows: pl.DataFrame, summary: FeedSummary, *, normalisation: str = DEFAULT_NORMALISATION,
@@ -285,14 +291,11 @@ def events_from_rows(rows: pl.DataFrame, summary: FeedSummary, *, normalisation:
         rows = rows.unique(subset="id", keep="first", maintain_order=True)
         summary.duplicates_removed = before - rows.height
     rows = rows.with_columns(salience=normalised_salience(rows, normalisation, "NumMentions"))
-    def who(n: int) -> pl.Expr:
-        name = pl.col(f"Actor{n}Name")
-        return pl.when(name.is_not_null()).then(pl.format("{}: {}", pl.col(f"country{n}"), name)).otherwise(
-            pl.col(f"country{n}"))
     source = pl.when(pl.col("SOURCEURL").is_not_null()).then(pl.col("SOURCEURL")).otherwise(
         pl.format("{} {}", pl.col("layout").replace_strict(LAYOUTS, return_dtype=pl.String), pl.col("feed_file")))
     out = rows.select(
-        "id", "date", "type", who(1).alias("actor"), who(2).alias("target"), _summary_text(rows).alias("summary"),
+        "id", "date", "type", _who(1, "{country}: {name}").alias("actor"), _who(2, "{country}: {name}").alias("target"),
+        _summary_expr().alias("summary"),
         pl.lit(None, dtype=pl.String).alias("statement"), source.alias("source"), "salience",
         *([((pl.col("AvgTone") / TONE_SCALE).clip(-1.0, 1.0) * pl.col("salience")).alias("tone")] if tone else []),
         *EXTRA_COLUMNS, pl.col("feed_file"), pl.col("line").cast(pl.Int64).alias("feed_line"),

@@ -173,12 +173,12 @@ def _read_one(path: Path, name: str, dyad: tuple[str, str], actors: Mapping[str,
     if rows.height == 0:
         raise FeedError(f"{name}: the file has a header but no events")
     known = set(cameo_table()["cameo_code"])
+    values = set(rows["code"].drop_nulls())
     if layout == "dataverse":
-        code = pl.col("code").map_elements(lambda c: _repair_code(c, known), return_dtype=pl.String)
-        rows = rows.with_columns(code=code)
+        mapping = {c: _repair_code(c, known) for c in values}
     else:
-        rows = rows.with_columns(code=pl.col("code").map_elements(lambda t: code_for_text(t) or f"? {t}",
-                                                                  return_dtype=pl.String))
+        mapping = {t: code_for_text(t) or f"? {t}" for t in values}
+    rows = rows.with_columns(code=pl.col("code").replace_strict(mapping, default=None, return_dtype=pl.String))
     date = pl.col("date").str.to_date("%Y-%m-%d", strict=False)
     problem = (pl.when(pl.col("extra").is_not_null()).then(pl.lit(f"more than {len(header)} fields"))
                .when(pl.col("date").is_null() | date.is_null())
