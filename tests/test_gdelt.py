@@ -11,11 +11,13 @@ import duckdb
 import polars as pl
 import pytest
 import sqlglot
+from hypothesis import given
+from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 import tension
 from tension.cli import main
-from tension.sources.feeds import FeedError
+from tension.sources.feeds import FeedError, normalised_salience
 from tension.sources.gdelt import (
     GDELT1_COLUMNS,
     GDELT2_COLUMNS,
@@ -341,3 +343,17 @@ def test_blocks_of_lines_give_the_same_result(tmp_path, block_bytes):
     assert s_blocks.malformed == s_whole.malformed == [("mixed.CSV", 21, "fewer than 61 fields"),
                                                        ("mixed.CSV", 22, "fewer than 61 fields")]
     assert blocks["feed_line"].to_list() == [15, 16, 17, 18, 35]
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.sampled_from(["talks", "threat", "statement"]),
+                          st.integers(1, 500)), min_size=1, max_size=60))
+def test_normalisation_totals(rows):
+    frame = pl.DataFrame(rows, schema={"day": pl.Int64, "type": pl.String, "m": pl.Int64}, orient="row").select(
+        pl.date(2020, 1, 1).dt.offset_by(pl.format("{}d", "day")).alias("date"), "type", "m")
+    log = frame.with_columns(s=normalised_salience(frame, "log", "m"))
+    per_type = log.group_by("date", "type").agg(pl.col("s").sum(), n=pl.len())
+    assert all(math.isclose(s, math.log1p(n)) for s, n in per_type.select("s", "n").iter_rows())
+    mentions = frame.with_columns(s=normalised_salience(frame, "mentions", "m"))
+    assert all(math.isclose(s, 1.0) for s in mentions.group_by("date").agg(pl.col("s").sum())["s"])
+    assert (mentions["s"] > 0).all() and (log["s"] > 0).all()
+    assert normalised_salience(frame, "raw").to_list() == [1.0] * frame.height
