@@ -357,3 +357,14 @@ def test_normalisation_totals(rows):
     assert all(math.isclose(s, 1.0) for s in mentions.group_by("date").agg(pl.col("s").sum())["s"])
     assert (mentions["s"] > 0).all() and (log["s"] > 0).all()
     assert normalised_salience(frame, "raw").to_list() == [1.0] * frame.height
+
+
+def test_broken_zip_is_an_error(tmp_path, capsys):
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    assert main(["import-gdelt", str(broken)]) == 2
+    assert "broken.zip: not a readable zip archive" in capsys.readouterr().err
+    empty = tmp_path / "empty.zip"
+    zipfile.ZipFile(empty, "w").close()
+    with pytest.raises(FeedError, match=r"empty\.zip: the zip archive is empty"):
+        read_gdelt([empty])

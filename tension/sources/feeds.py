@@ -116,20 +116,24 @@ def unpacked(path: Path) -> Iterator[list[tuple[Path, str]]]:
     """The data files behind ``path`` with their display names: the file itself, or each member of a zip archive
     extracted (streamed, constant memory) into a temporary folder removed afterwards."""
     with path.open("rb") as fh:
-        is_zip = fh.read(4) == b"PK\x03\x04"
+        is_zip = fh.read(4) == b"PK\x03\x04" or zipfile.is_zipfile(path)
     if not is_zip:
         yield [(path, path.name)]
         return
-    with tempfile.TemporaryDirectory(prefix="tension-feed-") as tmp, zipfile.ZipFile(path) as archive:
-        members = [m for m in archive.infolist() if not m.is_dir()]
-        if not members:
-            raise FeedError(f"{path.name}: the zip archive is empty")
+    with tempfile.TemporaryDirectory(prefix="tension-feed-") as tmp:
         out = []
-        for i, member in enumerate(members):
-            target = Path(tmp) / f"{i}.data"
-            with archive.open(member) as src, target.open("wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
-            out.append((target, f"{path.name}:{member.filename}"))
+        try:
+            with zipfile.ZipFile(path) as archive:
+                members = [m for m in archive.infolist() if not m.is_dir()]
+                if not members:
+                    raise FeedError(f"{path.name}: the zip archive is empty")
+                for i, member in enumerate(members):
+                    target = Path(tmp) / f"{i}.data"
+                    with archive.open(member) as src, target.open("wb") as dst:
+                        shutil.copyfileobj(src, dst, 1 << 20)
+                    out.append((target, f"{path.name}:{member.filename}"))
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+            raise FeedError(f"{path.name}: not a readable zip archive ({exc})") from None
         yield out
 
 
