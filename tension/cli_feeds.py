@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -51,17 +53,27 @@ def _read_aggregate(path: Path, normalisation: str = DEFAULT_NORMALISATION) -> p
     return daily_from_aggregate(frame, normalisation)
 
 
+@contextmanager
+def _polars_errors_named(path: Path) -> Iterator[None]:
+    """Re-raise a polars error while reading ``path`` as a ValueError naming the file (exit status 2)."""
+    try:
+        yield
+    except pl.exceptions.PolarsError as exc:
+        raise ValueError(f"{path.name}: cannot be read ({exc})") from None
+
+
 def load_scoring_input(path: Path) -> pl.DataFrame:
     """What ``score`` reads, told apart by the header: an events CSV, one written by import-gdelt / import-icews
     (``feed_file`` column), an ``aggregate_sql`` result (normalised with ``log``) or a daily table
     (``date, n_events, n_statements, tone_sum, s_<type>``)."""
     header = set(_header(path)) if path.is_file() else set()
-    if set(AGGREGATE_COLUMNS) <= header:
-        return _read_aggregate(path)
-    if f"s_{type_ids()[0]}" in header and "type" not in header:
-        return _read_daily(path)
-    if FEED_MARKER in header:
-        return load_feed_events(path)
+    with _polars_errors_named(path):
+        if set(AGGREGATE_COLUMNS) <= header:
+            return _read_aggregate(path)
+        if f"s_{type_ids()[0]}" in header and "type" not in header:
+            return _read_daily(path)
+        if FEED_MARKER in header:
+            return load_feed_events(path)
     return load_events(path)
 
 
@@ -83,7 +95,11 @@ def _import_gdelt(args: argparse.Namespace) -> int:
 
         if len(aggregates) != len(args.files):
             raise UsageError("give either GDELT export files or aggregate_sql results, not both")
-        daily = pl.concat([_read_aggregate(p, args.normalisation) for p in aggregates])
+        frames = []
+        for p in aggregates:
+            with _polars_errors_named(p):
+                frames.append(_read_aggregate(p, args.normalisation))
+        daily = pl.concat(frames)
         if daily["date"].is_duplicated().any():
             raise UsageError("the aggregate files overlap: a day appears in more than one")
         _write(daily.sort("date"), args.out)

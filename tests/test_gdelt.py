@@ -368,3 +368,12 @@ def test_broken_zip_is_an_error(tmp_path, capsys):
     zipfile.ZipFile(empty, "w").close()
     with pytest.raises(FeedError, match=r"empty\.zip: the zip archive is empty"):
         read_gdelt([empty])
+
+
+def test_bad_aggregate_csv_is_exit_2(tmp_path, capsys):
+    agg = tmp_path / "agg.csv"
+    agg.write_text("day,type,unmapped_code,n_events,mentions,tone_sum,tone_mentions,goldstein_sum\n"
+                   "yesterday,talks,,1,1,0,0,0\n", encoding="utf-8")
+    assert main(["score", str(agg)]) == 2
+    assert "agg.csv: cannot be read" in capsys.readouterr().err
+    assert main(["import-gdelt", str(agg)]) == 2
