@@ -14,8 +14,9 @@ import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from tension.cli_feeds import add_gdelt_sql, add_import_gdelt, add_import_icews, load_scoring_input
 from tension.cli_text import add_extract, add_timeline
-from tension.events import EventDataError, load_events
+from tension.events import EventDataError
 from tension.export import export_csv
 from tension.index import DEFAULT_HALF_LIFE, DEFAULT_SCALE, DEFAULT_TONE_WEIGHT, compute_index
 from tension.taxonomy import type_ids
@@ -76,7 +77,7 @@ def write_output(data: bytes, out: Path | None) -> None:
 
 def _score(args: argparse.Namespace) -> int:
     weights = read_weights(args.weights) if args.weights else None
-    events = load_events(args.events)
+    events = load_scoring_input(args.events)
     index = compute_index(events, weights, half_life=args.half_life, tone_weight=args.tone_weight,
                           scale=args.scale, start=args.start, end=args.end)
     write_output(export_csv(index), args.out)
@@ -107,7 +108,9 @@ def add_score(sub: argparse._SubParsersAction) -> None:
 
 
 #: Every command's registration function; a new command adds one line here.
-COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (add_score, add_extract, add_timeline)
+COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+    add_score, add_extract, add_timeline, add_import_gdelt, add_import_icews, add_gdelt_sql,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,107 @@
+"""Import GDELT or ICEWS files as the dashboard's events (widgets and layout only; the work is in tension.sources)."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from tension import compute_index, export_csv
+from tension.sources.feeds import NORMALISATIONS, FeedError, FeedSummary, saved
+from tension.sources.gdelt import daily_from_aggregate, is_aggregate, read_gdelt
+from tension.sources.icews import read_icews
+
+MAX_UPLOAD_MB = 200
+NORMALISATION_HELP = {
+    "log": "log — each (day, type) sums to log(1 + n): a busy day counts, but does not swamp a hand-coded record",
+    "mentions": "mentions — each day sums to 1, shared by mention counts: the mention-weighted mean event",
+    "raw": "raw — every machine-coded event counts 1 (hundreds a day)",
+}
+
+
+@st.cache_data(show_spinner="Importing…", max_entries=4)
+def run_import(kind: str, files: tuple[tuple[str, bytes], ...], dyad: str, normalisation: str
+               ) -> tuple[pl.DataFrame, FeedSummary]:
+    """The event frame and import summary of uploaded GDELT or ICEWS files."""
+    with saved(files) as paths:
+        reader = read_gdelt if kind == "GDELT" else read_icews
+        return reader(paths, dyad=dyad, normalisation=normalisation)
+
+
+@st.cache_data(max_entries=4)
+def read_aggregate(content: bytes, normalisation: str) -> pl.DataFrame | None:
+    """The daily table of an uploaded gdelt-sql result, or None when the file is not one."""
+    try:
+        frame = pl.read_csv(content, schema_overrides={"type": pl.String, "unmapped_code": pl.String})
+    except pl.exceptions.PolarsError:
+        return None
+    return daily_from_aggregate(frame, normalisation) if is_aggregate(frame) else None
+
+
+st.title("Import GDELT or ICEWS")
+st.caption("Machine-coded events of one country pair, scored with the same weights and sliders as the record. "
+           "GDELT: 1.0 / 2.0 exports or BigQuery CSV exports, plain or zipped, or the CSV result of "
+           "`python -m tension gdelt-sql`. ICEWS: Dataverse event files or the date/source/relation/target form.")
+
+kind = st.radio("Feed", ["GDELT", "ICEWS"], horizontal=True, key="feed_kind")
+uploads = st.file_uploader(f"{kind} files (up to {MAX_UPLOAD_MB} MB in all)", accept_multiple_files=True,
+                           type=["csv", "tsv", "tab", "txt", "zip"], key="feed_files")
+left, right = st.columns(2)
+dyad = left.text_input("Country pair (ISO3 codes, both directions)", "CHN,USA", key="feed_dyad")
+normalisation = right.selectbox("Normalisation of salience", NORMALISATIONS, key="feed_normalisation",
+                                format_func=NORMALISATION_HELP.get)
+
+if not uploads:
+    st.info("Upload one or more files to see what they hold.")
+    st.stop()
+total = sum(u.size for u in uploads)
+if total > MAX_UPLOAD_MB * 1_000_000:
+    st.error(f"The files hold {total / 1e6:,.0f} MB, over the {MAX_UPLOAD_MB} MB limit of this page; "
+             "use `python -m tension import-gdelt` for larger imports.")
+    st.stop()
+files = tuple((u.name, u.getvalue()) for u in uploads)
+
+if kind == "GDELT" and len(files) == 1 and (daily := read_aggregate(files[0][1], normalisation)) is not None:
+    st.subheader("A gdelt-sql result: daily table")
+    st.write(f"{daily.height:,} days, {int(daily['n_events'].sum()):,} events.")
+    index = compute_index(daily)
+    st.line_chart(index.select("date", "index"), x="date", y="index")
+    st.download_button("Download the daily table (CSV)", export_csv(daily), "daily.csv", "text/csv",
+                       key="feed_daily_download")
+    st.stop()
+
+try:
+    events, summary = run_import(kind, files, dyad, normalisation)
+except (FeedError, ValueError) as exc:
+    st.error(str(exc))
+    st.stop()
+
+cols = st.columns(4)
+cols[0].metric("Rows read", f"{summary.rows_read:,}")
+cols[1].metric("Dyad rows", f"{summary.dyad_rows:,}")
+cols[2].metric("Unmapped codes", f"{sum(summary.unmapped.values()):,}")
+cols[3].metric("Malformed lines", f"{len(summary.malformed):,}")
+st.text(summary.line())
+if summary.malformed:
+    with st.expander(f"Malformed lines ({len(summary.malformed):,})"):
+        st.dataframe(pl.DataFrame(summary.malformed, schema=["file", "line", "problem"], orient="row"),
+                     hide_index=True)
+if summary.unmapped:
+    with st.expander("Unmapped CAMEO codes"):
+        st.dataframe(pl.DataFrame(list(summary.unmapped.items()), schema=["code", "rows"], orient="row"),
+                     hide_index=True)
+if summary.unresolved_actors:
+    with st.expander("Actors of unknown country"):
+        st.dataframe(pl.DataFrame(list(summary.unresolved_actors.items()), schema=["actor", "rows"], orient="row"),
+                     hide_index=True)
+
+if events.height == 0:
+    st.warning(f"No {dyad} events in these files: nothing to use.")
+    st.stop()
+st.dataframe(events.select("date", "type", "actor", "target", "summary", "salience").head(500), hide_index=True)
+st.download_button("Download the events (CSV)", export_csv(events), "events.csv", "text/csv",
+                   key="feed_events_download")
+if st.button("Use these events", type="primary", key="feed_use"):
+    names = ", ".join(name for name, _ in files)
+    st.session_state["tension_events"] = events
+    st.session_state["tension_events_label"] = f"{kind} import ({normalisation}): {names}"
+    st.success(f"The dashboard now uses these {events.height:,} events; open the main page.")

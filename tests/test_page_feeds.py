@@ -1,0 +1,95 @@
+"""The GDELT / ICEWS import page, driven with Streamlit's AppTest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = str(ROOT / "pages" / "2_Import_GDELT_or_ICEWS.py")
+FIX = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture
+def app() -> AppTest:
+    st.cache_data.clear()
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_page_without_files(app):
+    assert app.title[0].value == "Import GDELT or ICEWS"
+    assert "Upload one or more files" in app.info[0].value
+    assert "tension_events" not in app.session_state
+
+
+def test_gdelt_upload_and_use(app):
+    content = (FIX / "gdelt2_20180326044500.export.CSV").read_bytes()
+    app.file_uploader(key="feed_files").upload("20180326044500.export.CSV", content)
+    app.run()
+    assert not app.exception
+    assert metrics(app) == {"Rows read": "1,540", "Dyad rows": "5", "Unmapped codes": "0", "Malformed lines": "0"}
+    app.selectbox(key="feed_normalisation").set_value("raw").run()
+    app.button(key="feed_use").click().run()
+    assert not app.exception
+    events = app.session_state["tension_events"]
+    assert events.height == 5 and events["salience"].to_list() == [1.0] * 5
+    assert app.session_state["tension_events_label"] == "GDELT import (raw): 20180326044500.export.CSV"
+
+
+def test_malformed_lines_are_shown(app):
+    good = (FIX / "gdelt2_20180326044500.export.CSV").read_text(encoding="utf-8").splitlines()
+    content = "\n".join([good[394], "broken line", good[1332]]).encode()
+    app.file_uploader(key="feed_files").upload("broken.CSV", content)
+    app.run()
+    assert not app.exception
+    assert metrics(app)["Malformed lines"] == "1"
+    assert "broken.CSV line 2: fewer than 61 fields" in app.text[0].value
+
+
+def test_empty_file_shows_an_error(app):
+    app.file_uploader(key="feed_files").upload("empty.CSV", b"")
+    app.run()
+    assert not app.exception
+    assert "empty.CSV: the file is empty" in app.error[0].value
+    assert "tension_events" not in app.session_state
+
+
+def test_icews_upload(app):
+    app.radio(key="feed_kind").set_value("ICEWS").run()
+    content = (FIX / "icews05-15_chn_usa.tsv").read_bytes()
+    app.file_uploader(key="feed_files").upload("icews05-15_chn_usa.tsv", content)
+    app.run()
+    assert not app.exception
+    assert metrics(app)["Dyad rows"] == "943"
+    app.button(key="feed_use").click().run()
+    assert app.session_state["tension_events"].height == 943
+
+
+def test_no_dyad_events_cannot_be_used(app):
+    content = (FIX / "gdelt2_20180326044500.export.CSV").read_bytes()
+    app.text_input(key="feed_dyad").set_value("CHN,BRA").run()
+    app.file_uploader(key="feed_files").upload("x.CSV", content)
+    app.run()
+    assert not app.exception
+    assert "No CHN,BRA events" in app.warning[0].value
+    assert not [b for b in app.button if b.key == "feed_use"]
+
+
+def test_aggregate_upload_shows_daily_table(app):
+    content = (b"day,type,unmapped_code,n_events,mentions,tone_sum,tone_mentions,goldstein_sum\n"
+               b"20180326,statement,,2,2,-0.2,-0.2,-0.8\n20180327,accusation,,1,2,-0.1,-0.2,-2.0\n")
+    app.file_uploader(key="feed_files").upload("agg.csv", content)
+    app.run()
+    assert not app.exception
+    assert app.subheader[0].value == "A gdelt-sql result: daily table"
+    assert "2 days, 3 events." in app.markdown[-1].value
