@@ -15,11 +15,9 @@ from tension.events import load_events
 from tension.export import export_csv
 from tension.sources.feeds import (
     DEFAULT_NORMALISATION,
-    FEED_MARKER,
     NORMALISATIONS,
     FeedSummary,
     check_dyad,
-    load_feed_events,
 )
 from tension.sources.gdelt import AGGREGATE_COLUMNS, aggregate_sql, daily_from_aggregate, read_gdelt, unmapped_codes
 from tension.sources.icews import read_actors, read_icews
@@ -63,17 +61,15 @@ def _polars_errors_named(path: Path) -> Iterator[None]:
 
 
 def load_scoring_input(path: Path) -> pl.DataFrame:
-    """What ``score`` reads, told apart by the header: an events CSV, one written by import-gdelt / import-icews
-    (``feed_file`` column), an ``aggregate_sql`` result (normalised with ``log``) or a daily table
-    (``date, n_events, n_statements, tone_sum, s_<type>``)."""
+    """What ``score`` reads, told apart by the header: an events CSV (including those written by import-gdelt and
+    import-icews, whose ``tone`` column stands in for quoted words), an ``aggregate_sql`` result (normalised with
+    ``log``) or a daily table (``date, n_events, n_statements, tone_sum, s_<type>``)."""
     header = set(_header(path)) if path.is_file() else set()
     with _polars_errors_named(path):
         if set(AGGREGATE_COLUMNS) <= header:
             return _read_aggregate(path)
         if f"s_{type_ids()[0]}" in header and "type" not in header:
             return _read_daily(path)
-        if FEED_MARKER in header:
-            return load_feed_events(path)
     return load_events(path)
 
 

@@ -1,7 +1,8 @@
 """The event schema: loading and validating event CSV files into polars frames.
 
 Every problem is reported with file, line, column and value (``EventDataError``); nothing is silently dropped,
-deduplicated or coerced. The one documented default: an empty ``salience`` cell means 1.0.
+deduplicated or coerced. The documented defaults: an empty ``salience`` cell means 1.0; an empty ``tone`` cell
+(an optional column, for machine-coded feeds that carry their own tone) means "score the statement".
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import polars as pl
 from tension.taxonomy import type_ids
 
 REQUIRED = ("date", "type", "actor", "target", "summary", "source")
-OPTIONAL = ("id", "statement", "salience")
+OPTIONAL = ("id", "statement", "salience", "tone")
 #: Columns of a loaded event frame, in order; extra columns of the file follow them.
 COLUMNS = ("id", "date", "type", "actor", "target", "summary", "statement", "source", "salience")
 MAX_PROBLEMS = 50
@@ -179,9 +180,17 @@ def _validate(columns: dict[str, list[str]], lines: list[int]) -> tuple[list[Pro
         for col in ("actor", "target", "summary", "source"):
             if not columns[col][i].strip():
                 problems.append(Problem(line, col, "", "must not be empty"))
-        if kind == "statement" and not columns["statement"][i].strip():
-            problems.append(Problem(line, "statement", "",
-                                    "a 'statement' event needs the quoted words in the statement column"))
+        tone_text = columns["tone"][i].strip() if "tone" in columns else ""
+        if kind == "statement" and not columns["statement"][i].strip() and not tone_text:
+            problems.append(Problem(line, "statement", "", "a 'statement' event needs the quoted words in the "
+                                    "statement column (or, for machine-coded feeds, a value in the tone column)"))
+        if tone_text:
+            try:
+                tone = float(tone_text)
+            except ValueError:
+                tone = math.nan
+            if not -1.0 <= tone <= 1.0:
+                problems.append(Problem(line, "tone", tone_text, "is not a number between -1 and 1"))
         text = columns["salience"][i].strip()
         weight = 1.0
         if text:
@@ -231,6 +240,8 @@ def parse_events(text: str, name: str = "<text>") -> pl.DataFrame:
         "source": pl.Series(columns["source"], dtype=pl.String),
         "salience": pl.Series(saliences, dtype=pl.Float64),
     }
+    if "tone" in header:
+        data["tone"] = pl.Series([float(t) if t.strip() else None for t in columns["tone"]], dtype=pl.Float64)
     for col in header:
         if col not in data:
             data[col] = pl.Series(columns[col], dtype=pl.String)

@@ -95,12 +95,20 @@ def decay(shocks: np.ndarray, half_life: float) -> np.ndarray:
 
 
 def with_tone(events: pl.DataFrame, tone: ToneScorer | None = None) -> pl.DataFrame:
-    """``events`` with a ``tone`` column (kept if present, else scored from ``statement``; 0 without one)."""
-    if "tone" in events.columns:
-        return events.with_columns(pl.col("tone").cast(pl.Float64).fill_null(0.0))
+    """``events`` with a ``tone`` column: a given tone is kept, a missing one is scored from ``statement``, else 0."""
     scorer = tone or tone_module.score_many
-    statements = events["statement"] if "statement" in events.columns else [None] * events.height
-    return events.with_columns(scorer(statements).alias("tone"))
+    has_text = "statement" in events.columns
+    if "tone" not in events.columns:
+        statements = events["statement"] if has_text else [None] * events.height
+        return events.with_columns(scorer(statements).alias("tone"))
+    given = events["tone"].cast(pl.Float64)
+    if not has_text or given.null_count() == 0:
+        return events.with_columns(given.fill_null(0.0).alias("tone"))
+    missing = given.is_null() & events["statement"].is_not_null()
+    scored = scorer(events.filter(missing)["statement"]).to_list()
+    fill = iter(scored)
+    values = [next(fill) if m else (g if g is not None else 0.0) for g, m in zip(given.to_list(), missing.to_list())]
+    return events.with_columns(pl.Series("tone", values, dtype=pl.Float64))
 
 
 def _sal(type_id: str) -> str:

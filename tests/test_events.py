@@ -151,3 +151,20 @@ def test_file_like_upload_uses_its_name_and_size_limit():
 def test_duplicate_rows_are_kept():
     row = "2023-01-01,talks,USA,CHN,a,x\n"
     assert parse_events(HEADER + "\n" + row + row).height == 2
+
+
+def test_optional_tone_column_for_machine_coded_statements():
+    ev = parse_events(HEADER + ",statement,tone\n2023-01-01,statement,CHN,USA,a,GDELT,,-0.4\n"
+                      "2023-01-02,statement,CHN,USA,b,x,We welcome it.,\n")
+    assert ev["tone"].to_list() == [-0.4, None]
+
+
+@pytest.mark.parametrize("value", ["1.5", "loud", "nan"])
+def test_bad_tone(value):
+    with pytest.raises(EventDataError, match=f"column 'tone': '{value}': is not a number between -1 and 1"):
+        parse_events(HEADER + f",tone\n2023-01-01,talks,CHN,USA,a,x,{value}\n", "f.csv")
+
+
+def test_statement_without_text_or_tone_is_an_error():
+    with pytest.raises(EventDataError, match="or, for machine-coded feeds, a value in the tone column"):
+        parse_events(HEADER + ",statement,tone\n2023-01-01,statement,CHN,USA,a,x,,\n")

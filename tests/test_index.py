@@ -196,3 +196,12 @@ def test_score_events_value_formula():
     ev = make_events([("2021-01-01", "sanctions", 1.5)])
     scored = score_events(ev, {"sanctions": -6.0}, tone_weight=3)
     assert scored["value"][0] == -9.0 and scored["weight"][0] == -6.0
+
+
+def test_missing_tone_cells_are_scored_from_the_statement():
+    ev = make_events([("2021-01-01", "statement", 1.0), ("2021-01-01", "statement", 1.0)],
+                     {0: "anything", 1: "We welcome this excellent, great progress."})
+    ev = ev.with_columns(tone=pl.Series([-0.5, None], dtype=pl.Float64))
+    out = score_events(ev, tone_weight=1)
+    assert out["tone"][0] == -0.5
+    assert out["tone"][1] > 0.5

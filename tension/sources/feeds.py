@@ -137,50 +137,6 @@ def unpacked(path: Path) -> Iterator[list[tuple[Path, str]]]:
         yield out
 
 
-#: The column that marks an events CSV written by ``import-gdelt`` / ``import-icews``.
-FEED_MARKER = "feed_file"
-
-
-def load_feed_events(path: str | Path) -> pl.DataFrame:
-    """Load an events CSV written by ``import-gdelt`` or ``import-icews``.
-
-    Like ``tension.load_events`` except that ``statement`` events need no quoted words (machine coders give none;
-    their ``tone`` column carries the tone); every problem is reported with line, column and value.
-    """
-    from tension.events import EventDataError, Problem
-    from tension.taxonomy import type_ids
-
-    name = Path(path).name
-    frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
-    required = ("id", "date", "type", "actor", "target", "summary", "source", "salience")
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise EventDataError(name, [Problem(1, c, None, "required column is missing") for c in missing])
-    checks = {
-        "date": (pl.col("date").str.to_date("%Y-%m-%d", strict=False).is_null(), "expected a date YYYY-MM-DD"),
-        "type": (~pl.col("type").is_in(type_ids()) | pl.col("type").is_null(), "expected an event type id"),
-        "salience": (~(pl.col("salience").cast(pl.Float64, strict=False) > 0).fill_null(False),
-                     "expected a positive number"),
-        "tone": (pl.col("tone").is_not_null() & ~pl.col("tone").cast(pl.Float64, strict=False).is_between(-1, 1)
-                 .fill_null(False), "expected a number in [-1, 1]") if "tone" in frame.columns else None,
-    }
-    problems = []
-    lined = frame.with_row_index("_line", offset=2)
-    for column, check in checks.items():
-        if check is None:
-            continue
-        cond, message = check
-        for line, value in lined.filter(cond).select("_line", column).iter_rows():
-            problems.append(Problem(int(line), column, value, message))
-    if problems:
-        raise EventDataError(name, sorted(problems, key=lambda p: (p.line or 0, p.column or "")))
-    out = frame.with_columns(pl.col("date").str.to_date("%Y-%m-%d"), pl.col("salience").cast(pl.Float64),
-                             *([pl.col("tone").cast(pl.Float64).fill_null(0.0)] if "tone" in frame.columns else []))
-    if "statement" not in out.columns:
-        out = out.with_columns(statement=pl.lit(None, dtype=pl.String))
-    return out
-
-
 @contextmanager
 def saved(files: Iterable[tuple[str, bytes]]) -> Iterator[list[Path]]:
     """Uploaded ``(name, content)`` pairs written to a temporary folder (removed afterwards) under their own
