@@ -1,0 +1,268 @@
+"""tension dashboard: the China–US cooperation–confrontation index with weight sliders, drivers and downloads.
+
+Widgets and layout only; every computation is a call into the ``tension`` library. Run: ``streamlit run app.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+import tension
+from tension import charts
+from tension import dashboard as dash
+from tension.index import with_tone
+from tension.taxonomy import TYPES
+
+DATA = Path(__file__).parent / "data" / "events.csv"
+BUNDLED_LABEL = "Bundled China–US record (data/events.csv)"
+GROUPS = (("cooperative", "Cooperative"), ("neutral", "Neutral"), ("confrontational", "Confrontational"))
+URL = "query-params"
+
+
+@st.cache_data(show_spinner=False)
+def bundled_events() -> pl.DataFrame:
+    """The bundled record, loaded and validated once per process."""
+    return tension.load_events(DATA)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def toned(key: str, _events: pl.DataFrame) -> pl.DataFrame:
+    """The working set with each statement's tone scored once (``key`` identifies the frame)."""
+    return with_tone(_events)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def daily(key: str, _events: pl.DataFrame) -> pl.DataFrame:
+    """The (day, type) aggregate of the working set, once per event set."""
+    return tension.aggregate(_events)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def decayed(key: str, half_life: float, _daily: pl.DataFrame) -> pl.DataFrame:
+    """The aggregate passed through the memory, once per event set and half-life."""
+    return tension.decay_daily(_daily, half_life)
+
+
+def upload_limit() -> int:
+    """The upload limit in bytes (server.maxUploadSize, in megabytes, from .streamlit/config.toml)."""
+    return int(st.get_option("server.maxUploadSize")) * 1024 * 1024
+
+
+def on_upload() -> None:
+    """Validate an uploaded events CSV; make it the working set, or keep every problem for display."""
+    upload = st.session_state.get("upload")
+    if upload is None:
+        return
+    try:
+        events = tension.load_events(upload.getvalue(), name=upload.name, max_bytes=upload_limit())
+    except tension.EventDataError as exc:
+        st.session_state["upload_problems"] = (exc.name, [vars(p) for p in exc.problems], exc.total)
+        return
+    st.session_state.pop("upload_problems", None)
+    st.session_state["tension_events"] = events
+    st.session_state["tension_events_label"] = f"Uploaded file {upload.name}"
+    for key in ("dates", "day"):
+        st.session_state.pop(key, None)
+
+
+def use_bundled() -> None:
+    """Forget the uploaded or imported working set and go back to the bundled record."""
+    for key in ("tension_events", "tension_events_label", "upload_problems", "dates", "day"):
+        st.session_state.pop(key, None)
+
+
+def apply_weights(weights: dict[str, float]) -> None:
+    """Move every weight slider to ``weights``."""
+    for type_id, value in weights.items():
+        st.session_state[f"w_{type_id}"] = float(value)
+
+
+def reset(lo: dt.date, hi: dt.date) -> None:
+    """All settings back to the library defaults and the full date range."""
+    apply_weights(tension.default_weights())
+    st.session_state.update(tone_weight=tension.DEFAULT_TONE_WEIGHT, half_life=tension.DEFAULT_HALF_LIFE,
+                            pulse=False, dates=(lo, hi))
+
+
+def pick_day(lo: dt.date, hi: dt.date) -> None:
+    """A click on the index chart selects that day for the drivers view."""
+    day = dash.selected_day(st.session_state["index_chart"]["selection"]["points"], lo, hi)
+    if day is not None:
+        st.session_state["day"] = day
+
+
+def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, float, bool, tuple]:
+    """Data source, presets and every setting (all bound to the URL); returns the chosen settings."""
+    lo, hi = events["date"].min(), events["date"].max()
+    bar = st.sidebar
+    bar.header("Data")
+    bar.caption(f"Active: {dash.md_escape(label)}")
+    bar.file_uploader(f"Upload an events CSV (max {upload_limit() // 2**20} MB)", type=["csv"], key="upload",
+                      on_change=on_upload, help="Columns: date, type, actor, target, summary, source; optional "
+                      "id, statement, salience and any extra columns. See README 'Event files'.")
+    bar.button("Use the bundled record", on_click=use_bundled, disabled="tension_events" not in st.session_state)
+    bar.header("Weights")
+    cols = bar.columns(2)
+    for i, name in enumerate(tension.presets()):
+        cols[i % 2].button(name, key=f"preset_{name}", on_click=apply_weights, args=(tension.presets()[name],),
+                           width="stretch")
+    bar.button("Reset all settings", key="reset", on_click=reset, args=(lo, hi), type="primary", width="stretch")
+    defaults = tension.default_weights()
+    weights = {}
+    for group, title in GROUPS:
+        bar.subheader(title)
+        for t in (t for t in TYPES if t.group == group):
+            weights[t.id] = bar.slider(t.label, -10.0, 10.0, defaults[t.id], 0.1, key=f"w_{t.id}",
+                                       help=t.definition, bind=URL)
+    bar.header("Memory and tone")
+    tone_weight = bar.slider("Tone weight", 0.0, max(10.0, 2 * tension.DEFAULT_TONE_WEIGHT),
+                             tension.DEFAULT_TONE_WEIGHT, 0.1, key="tone_weight", bind=URL,
+                             help="Index points per unit of statement tone (tone is in −1..+1).")
+    half_life = bar.select_slider("Half-life (days)", dash.half_life_options(), tension.DEFAULT_HALF_LIFE,
+                                  format_func=dash.format_half_life, key="half_life", bind=URL,
+                                  help="How long the index remembers an event: after one half-life it counts "
+                                  "half. 'no decay' keeps a running sum.")
+    pulse = bar.toggle(f"Show the pulse ({tension.PULSE_HALF_LIFE:g}-day memory)", key="pulse", bind=URL)
+    if "dates" in st.session_state and not lo <= st.session_state["dates"][0] <= st.session_state["dates"][1] <= hi:
+        del st.session_state["dates"]
+    dates = bar.slider("Date range", lo, hi, (lo, hi), format="YYYY-MM-DD", key="dates", bind=URL)
+    return weights, tone_weight, half_life, pulse, dates
+
+
+def headline(index: pl.DataFrame, scored: pl.DataFrame, start: dt.date, end: dt.date) -> None:
+    """The metrics row: latest index and level, 30-day change, events in range and the extreme events."""
+    h = dash.headline(index, scored, start, end)
+    cols = st.columns([1.2, 1, 0.8, 1.6, 1.6])
+    cols[0].metric(f"Index on {h.date}", f"{h.index:+.2f} · {h.level}", border=True,
+                   help="−10 confrontation … +10 friendly; see 'How the index works'.")
+    cols[1].metric("Change over 30 days", "n/a" if h.change_30d is None else f"{h.change_30d:+.2f}",
+                   delta=None if h.change_30d is None else round(h.change_30d, 2), border=True)
+    cols[2].metric("Events in range", f"{h.n_events:,}", border=True)
+    for col, title, event in ((cols[3], "Most confrontational event", h.most_confrontational),
+                              (cols[4], "Most cooperative event", h.most_cooperative)):
+        col.metric(title, f"{event['value']:+.1f} · {event['type']}" if event else "none", border=True)
+        if event:
+            col.caption(dash.md_escape(f"{event['date']}: {event['summary']}"))
+
+
+def drivers_section(index: pl.DataFrame, scored: pl.DataFrame, half_life: float, lo: dt.date, hi: dt.date) -> None:
+    """The events behind one day's value, with their decayed contributions and the check that they add up."""
+    st.subheader("Why is the index where it is? Drivers of one day")
+    if "day" in st.session_state and not lo <= st.session_state["day"] <= hi:
+        del st.session_state["day"]
+    day = st.date_input("Day (or click the chart)", hi, min_value=lo, max_value=hi, key="day", bind=URL)
+    why = tension.drivers(scored, day, half_life=half_life).filter(pl.col("contribution") != 0)
+    row = index.filter(pl.col("date") == day).row(0, named=True)
+    cols = st.columns(4)
+    cols[0].metric("Index", f"{row['index']:+.2f} · {row['level']}")
+    cols[1].metric("Raw value", f"{row['raw']:+.3f}")
+    cols[2].metric("Sum of contributions", f"{why['contribution'].sum():+.3f}")
+    cols[3].metric("Events contributing", f"{why.height:,}")
+    if why.height:
+        left, right = st.columns([3, 2])
+        left.dataframe(why.select("date", "type", "summary", "value", "age_days", "memory", "contribution"),
+                       hide_index=True, height=320,
+                       column_config={c: st.column_config.NumberColumn(format="%+.3f")
+                                      for c in ("value", "contribution")})
+        right.plotly_chart(charts.drivers_figure(why, title=f"Largest contributions on {day}"), key="drivers")
+
+
+def events_section(scored: pl.DataFrame, start: dt.date, end: dt.date) -> None:
+    """The events in range with type, actor and text filters; sources as links."""
+    cols = st.columns([2, 2, 2])
+    types = cols[0].multiselect("Types", tension.type_ids(), key="f_types", bind=URL)
+    actors = cols[1].multiselect("Actors", dash.actor_choices(scored), key="f_actors", bind=URL)
+    text = cols[2].text_input("Search summaries, statements, sources", key="f_text", bind=URL)
+    shown = dash.events_table(dash.filter_events(scored, types=types, actors=actors, text=text, start=start,
+                                                 end=end))
+    st.caption(f"{shown.height:,} events")
+    st.dataframe(shown, hide_index=True, column_config={
+        "url": st.column_config.LinkColumn("link"),
+        "value": st.column_config.NumberColumn(format="%+.2f", help="weight × salience + tone weight × tone"),
+        "tone": st.column_config.NumberColumn(format="%+.2f")})
+
+
+def upload_problems() -> None:
+    """Every problem of a rejected upload with its line, column and value."""
+    name, problems, total = st.session_state["upload_problems"]
+    st.error(f"{dash.md_escape(name)} was not loaded: {total} problem(s). Nothing was dropped; fix the file "
+             "and upload it again. The working set is unchanged.")
+    st.dataframe(pl.DataFrame(problems, schema={"line": pl.Int64, "column": pl.String, "value": pl.String,
+                                                "message": pl.String}), hide_index=True, key="problems")
+
+
+def tone_box() -> None:
+    """Paste a statement and see its tone and the words behind it."""
+    text = st.text_area("Paste an official statement", key="tone_text", height=120)
+    if text and text.strip():
+        st.metric("Tone", f"{tension.tone.score(text):+.3f}", help="−1 hostile … +1 warm")
+        terms = tension.tone.explain(text)
+        st.dataframe(pl.DataFrame(terms, schema={"term": pl.String, "valence": pl.Float64}, orient="row"),
+                     hide_index=True, key="tone_terms")
+
+
+def downloads(view: pl.DataFrame, scored: pl.DataFrame, values: dict[str, object]) -> None:
+    """CSV downloads of the daily index and the scored events, with the settings that produced them."""
+    cols = st.columns(3)
+    cols[0].download_button("Daily index with contributions (CSV)", lambda: tension.export_csv(view),
+                            dash.file_name("index", values), "text/csv", key="dl_index", on_click="ignore")
+    cols[1].download_button("Scored events (CSV)", lambda: tension.export_csv(scored),
+                            dash.file_name("events", values), "text/csv", key="dl_events", on_click="ignore")
+    cols[2].download_button("Settings (CSV)", lambda: tension.export_csv(dash.settings_frame(values)),
+                            dash.file_name("settings", values), "text/csv", key="dl_settings", on_click="ignore")
+    st.caption("The three files share the settings key in their names, so data and settings stay paired.")
+
+
+def how_it_works() -> None:
+    """The formula, with the library's current defaults."""
+    with st.expander("How the index works"):
+        st.markdown(dash.method_markdown())
+
+
+def main() -> None:
+    """Lay out the page."""
+    st.set_page_config(page_title="tension · China–US relations index", page_icon="⚖️", layout="wide")
+    events = st.session_state.get("tension_events")
+    label = st.session_state.get("tension_events_label", "Imported events") if events is not None else BUNDLED_LABEL
+    if events is None:
+        events = bundled_events()
+    weights, tone_weight, half_life, pulse, (start, end) = sidebar(events, label)
+    key = dash.frame_key(events)
+    events = toned(key, events)
+    base = daily(key, events)
+    index = tension.weigh(decayed(key, half_life, base), weights, tone_weight=tone_weight)
+    scored = tension.score_events(events, weights, tone_weight=tone_weight)
+    view = dash.in_range(index, start, end)
+    st.title("tension · China–US relations index")
+    st.info(f"**Data source:** {dash.md_escape(label)} · {events.height:,} events, {events['date'].min()} to "
+            f"{events['date'].max()}", icon="🗂️")
+    if "upload_problems" in st.session_state:
+        upload_problems()
+    headline(index, scored, start, end)
+    short = tension.weigh(decayed(key, tension.PULSE_HALF_LIFE, base), weights, tone_weight=tone_weight)
+    fig = charts.index_figure(view, dash.in_range(scored, start, end),
+                              dash.in_range(short, start, end) if pulse else None,
+                              title=f"China–US relations index, daily (half-life {dash.format_half_life(half_life)})")
+    st.plotly_chart(fig, key="index_chart", on_select=partial(pick_day, start, end), selection_mode="points",
+                    config={"displaylogo": False})
+    drivers_section(index, scored, half_life, start, end)
+    tabs = st.tabs(["Contributions by type", "Statement tone", "Events", "Tone of a statement", "Downloads"])
+    tabs[0].plotly_chart(charts.contributions_figure(view, weights), key="contrib_chart")
+    tabs[1].plotly_chart(charts.tone_figure(view), key="tone_chart")
+    with tabs[2]:
+        events_section(scored, start, end)
+    with tabs[3]:
+        tone_box()
+    values = dash.settings(weights, tone_weight=tone_weight, half_life=half_life, scale=tension.DEFAULT_SCALE,
+                           start=start, end=end, source=label)
+    with tabs[4]:
+        downloads(view, dash.in_range(scored, start, end), values)
+    how_it_works()
+
+
+main()

@@ -1,0 +1,174 @@
+"""Plotly figure builders for the dashboard: polars frames in, ``go.Figure`` out (no streamlit here).
+
+One colour-blind-safe palette (Okabe–Ito based) is used throughout: cooperation in blues, confrontation in
+oranges and vermillion, tone in reddish purple.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+
+import plotly.graph_objects as go
+import polars as pl
+
+from tension.index import LEVELS
+from tension.taxonomy import TYPES, resolve_weights
+
+COOPERATION = "#0072B2"
+CONFRONTATION = "#D55E00"
+NEUTRAL = "#7F7F7F"
+TONE = "#CC79A7"
+INDEX_LINE = "#1A1A1A"
+PULSE_LINE = "#009E73"
+#: Band colour of each level, from confrontation (vermillion) to friendly (blue).
+LEVEL_COLOURS = {
+    "confrontation": "#D55E00",
+    "tense": "#E69F00",
+    "discord": "#F0C27A",
+    "normal": "#A6CEE3",
+    "good": "#56B4E9",
+    "friendly": "#0072B2",
+}
+BAND_OPACITY = 0.16
+_COOP_SHADES = ("#08306B", "#0072B2", "#56B4E9", "#4A6FA5", "#9ECAE1")
+_CONF_SHADES = ("#D55E00", "#E69F00", "#8C2D04", "#F0C27A", "#B35806", "#FDB863", "#7F3B08", "#E08214",
+                "#A50F15", "#FEE0B6", "#CC4C02")
+
+
+def type_colours() -> dict[str, str]:
+    """A colour per event type: blues for cooperative types, oranges/reds for confrontational, grey for neutral."""
+    coop = iter(_COOP_SHADES)
+    conf = iter(_CONF_SHADES)
+    out = {}
+    for t in TYPES:
+        if t.group == "cooperative":
+            out[t.id] = next(coop, COOPERATION)
+        elif t.group == "confrontational":
+            out[t.id] = next(conf, CONFRONTATION)
+        else:
+            out[t.id] = NEUTRAL
+    return out
+
+
+def safe_text(text: str | None, width: int = 70) -> str:
+    """User text for Plotly hover labels: HTML-escaped (no tags from data), wrapped with <br>."""
+    if not text:
+        return ""
+    return "<br>".join(textwrap.wrap(html.escape(text, quote=False), width)) or ""
+
+
+def _layout(fig: go.Figure, title: str, y_title: str, height: int) -> go.Figure:
+    fig.update_layout(title={"text": title, "x": 0, "xanchor": "left"}, height=height,
+                      margin={"l": 60, "r": 20, "t": 60, "b": 40}, hovermode="closest",
+                      legend={"orientation": "h", "y": -0.15}, yaxis_title=y_title, xaxis_title="date",
+                      plot_bgcolor="white")
+    fig.update_xaxes(showgrid=True, gridcolor="#EEEEEE")
+    fig.update_yaxes(showgrid=True, gridcolor="#EEEEEE", zeroline=True, zerolinecolor="#BBBBBB")
+    return fig
+
+
+def index_figure(index: pl.DataFrame, events: pl.DataFrame | None = None, pulse: pl.DataFrame | None = None,
+                 *, title: str = "China–US relations index", height: int = 460) -> go.Figure:
+    """The daily index with the six level bands shaded, event markers (hover: date, type, summary, value) and a
+    range slider; ``pulse`` (date, index) adds the short-memory line; ``events`` is a scored event frame."""
+    fig = go.Figure()
+    for low, high, name in LEVELS:
+        fig.add_hrect(y0=low, y1=high, fillcolor=LEVEL_COLOURS[name], opacity=BAND_OPACITY, line_width=0,
+                      layer="below", annotation_text=name, annotation_position="right",
+                      annotation={"font": {"size": 10, "color": "#555555"}})
+    fig.add_trace(go.Scatter(
+        x=index["date"].to_list(), y=index["index"].to_list(), mode="lines", name="index",
+        line={"color": INDEX_LINE, "width": 2},
+        customdata=list(zip(index["level"].to_list(), index["raw"].to_list())),
+        hovertemplate="%{x|%Y-%m-%d}<br>index %{y:.2f} (%{customdata[0]})<br>raw %{customdata[1]:.1f}"
+                      "<extra></extra>"))
+    if pulse is not None and pulse.height:
+        fig.add_trace(go.Scatter(
+            x=pulse["date"].to_list(), y=pulse["index"].to_list(), mode="lines", name="pulse (short memory)",
+            line={"color": PULSE_LINE, "width": 1.2, "dash": "dot"},
+            hovertemplate="%{x|%Y-%m-%d}<br>pulse %{y:.2f}<extra></extra>"))
+    if events is not None and events.height:
+        marks = events.join(index.select("date", "index"), on="date", how="inner")
+        for sign, name, colour in ((1, "cooperative event", COOPERATION), (-1, "confrontational event",
+                                                                            CONFRONTATION)):
+            part = marks.filter(pl.col("value") > 0) if sign > 0 else marks.filter(pl.col("value") <= 0)
+            if part.height == 0:
+                continue
+            fig.add_trace(go.Scatter(
+                x=part["date"].to_list(), y=part["index"].to_list(), mode="markers", name=name,
+                marker={"color": colour, "size": (4 + 2 * part["value"].abs().clip(0, 12)).to_list(),
+                        "line": {"color": "white", "width": 0.5}, "opacity": 0.85},
+                customdata=list(zip(part["type"].to_list(), [safe_text(s) for s in part["summary"].to_list()],
+                                    part["value"].to_list())),
+                hovertemplate="<b>%{x|%Y-%m-%d}</b> · %{customdata[0]}<br>%{customdata[1]}<br>"
+                              "contribution on the day: %{customdata[2]:+.2f} raw points<extra></extra>"))
+    fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.08})
+    fig.update_yaxes(range=[-10, 10], dtick=2)
+    return _layout(fig, title, "index (−10 confrontation … +10 friendly)", height)
+
+
+def contributions_figure(index: pl.DataFrame, weights: dict[str, float] | None = None, *,
+                         title: str = "What drives the index: contributions by event type",
+                         height: int = 400) -> go.Figure:
+    """Each type's share of ``raw`` over time, stacked (cooperative above zero, confrontational below), with
+    ``raw`` as a line; tone is split into its positive and negative parts so stacks never cross zero."""
+    w = resolve_weights(weights)
+    colours = type_colours()
+    dates = index["date"].to_list()
+    fig = go.Figure()
+    series: list[tuple[str, pl.Series, str, str]] = []
+    for t in TYPES:
+        col = index[f"contrib_{t.id}"]
+        if col.abs().max() == 0:
+            continue
+        series.append((t.label, col, colours[t.id], "up" if w[t.id] >= 0 else "down"))
+    tone = index["contrib_tone"]
+    if tone.clip(lower_bound=0).max() > 0:
+        series.append(("tone (positive)", tone.clip(lower_bound=0), TONE, "up"))
+    if tone.clip(upper_bound=0).min() < 0:
+        series.append(("tone (negative)", tone.clip(upper_bound=0), TONE, "down"))
+    for label, col, colour, group in series:
+        fig.add_trace(go.Scatter(x=dates, y=col.to_list(), name=label, stackgroup=group, mode="lines",
+                                 line={"width": 0.5, "color": colour}, fillcolor=colour,
+                                 hovertemplate=f"{html.escape(label)}: %{{y:+.1f}}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=dates, y=index["raw"].to_list(), name="raw (sum)", mode="lines",
+                             line={"color": INDEX_LINE, "width": 1.5},
+                             hovertemplate="raw: %{y:+.1f}<extra></extra>"))
+    fig.update_layout(hovermode="x unified")
+    return _layout(fig, title, "contribution to raw (raw points)", height)
+
+
+def tone_figure(index: pl.DataFrame, *, title: str = "Tone of official statements", height: int = 300) -> go.Figure:
+    """The mean tone of each day's quoted statements (VADER compound, −1..+1), coloured by sign."""
+    days = index.filter(pl.col("n_statements") > 0)
+    fig = go.Figure()
+    if days.height:
+        tone = days["tone_mean"]
+        fig.add_trace(go.Bar(x=days["date"].to_list(), y=tone.to_list(), name="mean tone",
+                             marker={"color": [COOPERATION if v >= 0 else CONFRONTATION for v in tone.to_list()]},
+                             customdata=days["n_statements"].to_list(),
+                             hovertemplate="%{x|%Y-%m-%d}<br>tone %{y:+.2f} over %{customdata} statement(s)"
+                                           "<extra></extra>"))
+    else:
+        fig.add_annotation(text="no quoted statements in this range", showarrow=False, x=0.5, y=0.5,
+                           xref="paper", yref="paper")
+    fig.update_yaxes(range=[-1.05, 1.05])
+    return _layout(fig, title, "tone (−1 hostile … +1 warm)", height)
+
+
+def drivers_figure(drivers: pl.DataFrame, *, top: int = 12, title: str = "Drivers of the selected day",
+                   height: int = 360) -> go.Figure:
+    """The ``top`` largest decayed contributions of a ``tension.drivers`` frame as horizontal bars."""
+    rows = drivers.head(top).reverse()
+    labels = [f"{d} {t}" for d, t in zip(rows["date"].to_list(), rows["type"].to_list())]
+    values = rows["contribution"].to_list()
+    fig = go.Figure(go.Bar(
+        x=values, y=list(range(len(values))), orientation="h",
+        marker={"color": [COOPERATION if v >= 0 else CONFRONTATION for v in values]},
+        customdata=list(zip(labels, [safe_text(s) for s in rows["summary"].to_list()])),
+        hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>contribution %{x:+.2f}<extra></extra>"))
+    fig.update_yaxes(tickvals=list(range(len(values))), ticktext=labels)
+    fig = _layout(fig, title, "", height)
+    fig.update_xaxes(title="decayed contribution to raw (raw points)")
+    return fig
