@@ -137,17 +137,20 @@ def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, 
 def headline(index: pl.DataFrame, scored: pl.DataFrame, start: dt.date, end: dt.date) -> None:
     """The metrics row: latest index and level, 30-day change, events in range and the extreme events."""
     h = dash.headline(index, scored, start, end)
-    cols = st.columns([1.2, 1, 0.8, 1.6, 1.6])
-    cols[0].metric(f"Index on {h.date}", f"{h.index:+.2f} · {h.level}", border=True,
-                   help="−10 confrontation … +10 friendly; see 'How the index works'.")
-    cols[1].metric("Change over 30 days", "n/a" if h.change_30d is None else f"{h.change_30d:+.2f}",
-                   delta=None if h.change_30d is None else round(h.change_30d, 2), border=True)
-    cols[2].metric("Events in range", f"{h.n_events:,}", border=True)
-    for col, title, event in ((cols[3], "Most confrontational event", h.most_confrontational),
-                              (cols[4], "Most cooperative event", h.most_cooperative)):
-        col.metric(title, f"{event['value']:+.1f} · {event['type']}" if event else "none", border=True)
+    cols = st.columns(4)
+    cols[0].metric(f"Index on {h.date}", f"{h.index:+.2f}", border=True,
+                   help="Bounded −10 (confrontation) … +10 (friendly); see 'How the index works'.")
+    cols[1].metric("Level", h.level, border=True, help=dash.levels_help())
+    cols[2].metric("Change over 30 days", "n/a" if h.change_30d is None else f"{h.change_30d:+.2f}", border=True,
+                   help="Index on this day minus the index 30 days earlier.")
+    cols[3].metric("Events in range", f"{h.n_events:,}", border=True)
+    cols = st.columns(2)
+    for col, title, event in ((cols[0], "Most confrontational event in range", h.most_confrontational),
+                              (cols[1], "Most cooperative event in range", h.most_cooperative)):
+        col.metric(title, f"{event['value']:+.1f} · {event['type']} · {event['date']}" if event else "none",
+                   border=True)
         if event:
-            col.caption(dash.md_escape(f"{event['date']}: {event['summary']}"))
+            col.caption(dash.md_escape(event["summary"]))
 
 
 def drivers_section(index: pl.DataFrame, scored: pl.DataFrame, half_life: float, lo: dt.date, hi: dt.date) -> None:
@@ -166,9 +169,9 @@ def drivers_section(index: pl.DataFrame, scored: pl.DataFrame, half_life: float,
     if why.height:
         left, right = st.columns([3, 2])
         left.dataframe(why.select("date", "type", "summary", "value", "age_days", "memory", "contribution"),
-                       hide_index=True, height=320,
-                       column_config={c: st.column_config.NumberColumn(format="%+.3f")
-                                      for c in ("value", "contribution")})
+                       hide_index=True, height=320, column_config={
+                           "date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+                           **{c: st.column_config.NumberColumn(format="%+.3f") for c in ("value", "contribution")}})
         right.plotly_chart(charts.drivers_figure(why, title=f"Largest contributions on {day}"), key="drivers")
 
 
@@ -182,6 +185,7 @@ def events_section(scored: pl.DataFrame, start: dt.date, end: dt.date) -> None:
                                                  end=end))
     st.caption(f"{shown.height:,} events")
     st.dataframe(shown, hide_index=True, column_config={
+        "date": st.column_config.DateColumn(format="YYYY-MM-DD"),
         "url": st.column_config.LinkColumn("link"),
         "value": st.column_config.NumberColumn(format="%+.2f", help="weight × salience + tone weight × tone"),
         "tone": st.column_config.NumberColumn(format="%+.2f")})
@@ -226,7 +230,7 @@ def how_it_works() -> None:
 
 def main() -> None:
     """Lay out the page."""
-    st.set_page_config(page_title="tension · China–US relations index", page_icon="⚖️", layout="wide")
+    st.set_page_config(page_title="tension · China–US relations index", layout="wide")
     events = st.session_state.get("tension_events")
     label = st.session_state.get("tension_events_label", "Imported events") if events is not None else BUNDLED_LABEL
     if events is None:
@@ -240,7 +244,7 @@ def main() -> None:
     view = dash.in_range(index, start, end)
     st.title("tension · China–US relations index")
     st.info(f"**Data source:** {dash.md_escape(label)} · {events.height:,} events, {events['date'].min()} to "
-            f"{events['date'].max()}", icon="🗂️")
+            f"{events['date'].max()}")
     if "upload_problems" in st.session_state:
         upload_problems()
     headline(index, scored, start, end)

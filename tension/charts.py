@@ -60,8 +60,9 @@ def safe_text(text: str | None, width: int = 70) -> str:
 
 def _layout(fig: go.Figure, title: str, y_title: str, height: int) -> go.Figure:
     fig.update_layout(title={"text": title, "x": 0, "xanchor": "left"}, height=height,
-                      margin={"l": 60, "r": 20, "t": 60, "b": 40}, hovermode="closest",
-                      legend={"orientation": "h", "y": -0.15}, yaxis_title=y_title, xaxis_title="date",
+                      margin={"l": 60, "r": 20, "t": 80, "b": 40}, hovermode="closest",
+                      legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+                      yaxis_title=y_title, xaxis_title="date",
                       plot_bgcolor="white")
     fig.update_xaxes(showgrid=True, gridcolor="#EEEEEE")
     fig.update_yaxes(showgrid=True, gridcolor="#EEEEEE", zeroline=True, zerolinecolor="#BBBBBB")
@@ -73,19 +74,22 @@ def index_figure(index: pl.DataFrame, events: pl.DataFrame | None = None, pulse:
     """The daily index with the six level bands shaded, event markers (hover: date, type, summary, value) and a
     range slider; ``pulse`` (date, index) adds the short-memory line; ``events`` is a scored event frame."""
     fig = go.Figure()
-    for low, high, name in LEVELS:
-        fig.add_hrect(y0=low, y1=high, fillcolor=LEVEL_COLOURS[name], opacity=BAND_OPACITY, line_width=0,
-                      layer="below", annotation_text=name, annotation_position="right",
-                      annotation={"font": {"size": 10, "color": "#555555"}})
+    fig.update_layout(
+        shapes=[{"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": low, "y1": high,
+                 "fillcolor": LEVEL_COLOURS[name], "opacity": BAND_OPACITY, "line": {"width": 0}, "layer": "below"}
+                for low, high, name in LEVELS],
+        annotations=[{"xref": "paper", "x": 1, "xanchor": "right", "yref": "y", "y": (low + high) / 2,
+                      "text": name, "showarrow": False, "font": {"size": 10, "color": "#555555"}}
+                     for low, high, name in LEVELS])
     fig.add_trace(go.Scatter(
-        x=index["date"].to_list(), y=index["index"].to_list(), mode="lines", name="index",
+        x=index["date"].to_numpy(), y=index["index"].to_numpy(), mode="lines", name="index",
         line={"color": INDEX_LINE, "width": 2},
-        customdata=list(zip(index["level"].to_list(), index["raw"].to_list())),
-        hovertemplate="%{x|%Y-%m-%d}<br>index %{y:.2f} (%{customdata[0]})<br>raw %{customdata[1]:.1f}"
+        text=index["level"].to_numpy(), customdata=index["raw"].to_numpy(),
+        hovertemplate="%{x|%Y-%m-%d}<br>index %{y:.2f} (%{text})<br>raw %{customdata:.1f}"
                       "<extra></extra>"))
     if pulse is not None and pulse.height:
         fig.add_trace(go.Scatter(
-            x=pulse["date"].to_list(), y=pulse["index"].to_list(), mode="lines", name="pulse (short memory)",
+            x=pulse["date"].to_numpy(), y=pulse["index"].to_numpy(), mode="lines", name="pulse (short memory)",
             line={"color": PULSE_LINE, "width": 1.2, "dash": "dot"},
             hovertemplate="%{x|%Y-%m-%d}<br>pulse %{y:.2f}<extra></extra>"))
     if events is not None and events.height:
@@ -96,8 +100,8 @@ def index_figure(index: pl.DataFrame, events: pl.DataFrame | None = None, pulse:
             if part.height == 0:
                 continue
             fig.add_trace(go.Scatter(
-                x=part["date"].to_list(), y=part["index"].to_list(), mode="markers", name=name,
-                marker={"color": colour, "size": (4 + 2 * part["value"].abs().clip(0, 12)).to_list(),
+                x=part["date"].to_numpy(), y=part["index"].to_numpy(), mode="markers", name=name,
+                marker={"color": colour, "size": (4 + 2 * part["value"].abs().clip(0, 12)).to_numpy(),
                         "line": {"color": "white", "width": 0.5}, "opacity": 0.85},
                 customdata=list(zip(part["type"].to_list(), [safe_text(s) for s in part["summary"].to_list()],
                                     part["value"].to_list())),
@@ -105,7 +109,7 @@ def index_figure(index: pl.DataFrame, events: pl.DataFrame | None = None, pulse:
                               "contribution on the day: %{customdata[2]:+.2f} raw points<extra></extra>"))
     fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.08})
     fig.update_yaxes(range=[-10, 10], dtick=2)
-    return _layout(fig, title, "index (−10 confrontation … +10 friendly)", height)
+    return _layout(fig, title, "index (−10 … +10)", height)
 
 
 def contributions_figure(index: pl.DataFrame, weights: dict[str, float] | None = None, *,
@@ -115,7 +119,7 @@ def contributions_figure(index: pl.DataFrame, weights: dict[str, float] | None =
     ``raw`` as a line; tone is split into its positive and negative parts so stacks never cross zero."""
     w = resolve_weights(weights)
     colours = type_colours()
-    dates = index["date"].to_list()
+    dates = index["date"].to_numpy()
     fig = go.Figure()
     series: list[tuple[str, pl.Series, str, str]] = []
     for t in TYPES:
@@ -129,10 +133,10 @@ def contributions_figure(index: pl.DataFrame, weights: dict[str, float] | None =
     if tone.clip(upper_bound=0).min() < 0:
         series.append(("tone (negative)", tone.clip(upper_bound=0), TONE, "down"))
     for label, col, colour, group in series:
-        fig.add_trace(go.Scatter(x=dates, y=col.to_list(), name=label, stackgroup=group, mode="lines",
+        fig.add_trace(go.Scatter(x=dates, y=col.to_numpy(), name=label, stackgroup=group, mode="lines",
                                  line={"width": 0.5, "color": colour}, fillcolor=colour,
                                  hovertemplate=f"{html.escape(label)}: %{{y:+.1f}}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=dates, y=index["raw"].to_list(), name="raw (sum)", mode="lines",
+    fig.add_trace(go.Scatter(x=dates, y=index["raw"].to_numpy(), name="raw (sum)", mode="lines",
                              line={"color": INDEX_LINE, "width": 1.5},
                              hovertemplate="raw: %{y:+.1f}<extra></extra>"))
     fig.update_layout(hovermode="x unified")
@@ -145,9 +149,9 @@ def tone_figure(index: pl.DataFrame, *, title: str = "Tone of official statement
     fig = go.Figure()
     if days.height:
         tone = days["tone_mean"]
-        fig.add_trace(go.Bar(x=days["date"].to_list(), y=tone.to_list(), name="mean tone",
+        fig.add_trace(go.Bar(x=days["date"].to_numpy(), y=tone.to_list(), name="mean tone",
                              marker={"color": [COOPERATION if v >= 0 else CONFRONTATION for v in tone.to_list()]},
-                             customdata=days["n_statements"].to_list(),
+                             customdata=days["n_statements"].to_numpy(),
                              hovertemplate="%{x|%Y-%m-%d}<br>tone %{y:+.2f} over %{customdata} statement(s)"
                                            "<extra></extra>"))
     else:
@@ -170,5 +174,5 @@ def drivers_figure(drivers: pl.DataFrame, *, top: int = 12, title: str = "Driver
         hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>contribution %{x:+.2f}<extra></extra>"))
     fig.update_yaxes(tickvals=list(range(len(values))), ticktext=labels)
     fig = _layout(fig, title, "", height)
-    fig.update_xaxes(title="decayed contribution to raw (raw points)")
+    fig.update_xaxes(title="contribution (raw points)")
     return fig

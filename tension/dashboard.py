@@ -200,3 +200,8 @@ def method_markdown() -> str:
         "their decayed contributions value × 2^(−age/h): they add up to that day's raw value. "
         "Weights are on a −10..+10 scale grounded in Goldstein (CAMEO) and PLOVER scores; see the README."
     )
+
+
+def levels_help() -> str:
+    """The six level bands as one line of text."""
+    return "Levels: " + ", ".join(f"{n} [{lo:g}, {hi:g})" for lo, hi, n in LEVELS)
