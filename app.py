@@ -105,7 +105,8 @@ def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, 
     bar.file_uploader(f"Upload an events CSV (max {upload_limit() // 2**20} MB)", type=["csv"], key="upload",
                       on_change=on_upload, help="Columns: date, type, actor, target, summary, source; optional "
                       "id, statement, salience and any extra columns. See README 'Event files'.")
-    bar.button("Use the bundled record", on_click=use_bundled, disabled="tension_events" not in st.session_state)
+    bar.button("Use the bundled record", key="use_bundled", on_click=use_bundled,
+               disabled="tension_events" not in st.session_state)
     bar.header("Weights")
     cols = bar.columns(2)
     for i, name in enumerate(tension.presets()):

@@ -118,8 +118,11 @@ def filter_events(scored: pl.DataFrame, *, types: list[str] | None = None, actor
 
 
 def events_table(events: pl.DataFrame) -> pl.DataFrame:
-    """The columns of ``events`` shown in the events table, in display order."""
-    return events.select([c for c in EVENT_COLUMNS if c in events.columns])
+    """The columns of ``events`` shown in the events table, in display order; an empty ``url`` becomes null."""
+    out = events.select([c for c in EVENT_COLUMNS if c in events.columns])
+    if "url" in out.columns:
+        out = out.with_columns(url=pl.when(pl.col("url").str.strip_chars() != "").then(pl.col("url")))
+    return out
 
 
 def actor_choices(events: pl.DataFrame) -> list[str]:

@@ -1,0 +1,172 @@
+"""AppTest runs of the dashboard (app.py): widgets by key, no exceptions, settings, uploads and the tone box."""
+
+import math
+from pathlib import Path
+
+import polars as pl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import tension
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+GOOD = (b"date,type,actor,target,summary,source\n"
+        b"2021-03-18,talks,USA: State Department,CHN,Anchorage talks open.,test\n"
+        b"2021-03-22,sanctions,USA: Treasury,CHN,Officials sanctioned.,test\n")
+BAD = (b"date,type,actor,target,summary,source\n"
+       b"2021-13-01,talks,USA,CHN,Bad month.,test\n"
+       b"2021-03-22,sanction,USA,CHN,Unknown type.,test\n")
+
+
+@pytest.fixture
+def app() -> AppTest:
+    """A fresh AppTest with an empty data cache (the cache lives for the whole process)."""
+    st.cache_data.clear()
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def metric(at: AppTest, label_start: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(label_start))
+
+
+def source(at: AppTest) -> str:
+    """The data-source banner as plain text (markdown escapes removed)."""
+    return at.info[0].value.replace("\\", "")
+
+
+def table(at: AppTest, first_column: str):
+    """The first st.dataframe whose first column is ``first_column`` (AppTest dataframes carry no key)."""
+    return next(d.value for d in at.dataframe if list(d.value.columns)[:1] == [first_column])
+
+
+def test_default_run(app):
+    at = app.run()
+    assert not at.exception
+    events = tension.load_events(APP.parent / "data" / "events.csv")
+    assert f"{events.height:,} events" in source(at)
+    assert "Bundled" in source(at)
+    assert metric(at, "Level") in {name for _, _, name in tension.LEVELS}
+    assert metric(at, "Events in range") == f"{events.height:,}"
+    assert at.slider(key="w_sanctions").value == tension.default_weights()["sanctions"]
+    assert at.slider(key="tone_weight").value == tension.DEFAULT_TONE_WEIGHT
+    assert at.select_slider(key="half_life").value == tension.DEFAULT_HALF_LIFE
+    assert {b.key for b in at.get("download_button")} == {"dl_index", "dl_events", "dl_settings"}
+
+
+def test_drivers_add_up_to_raw(app):
+    at = app.run()
+    assert metric(at, "Raw value") == metric(at, "Sum of contributions")
+    first = tension.load_events(APP.parent / "data" / "events.csv")["date"].min()
+    at.date_input(key="day").set_value(first).run()
+    assert not at.exception
+    assert metric(at, "Raw value") == metric(at, "Sum of contributions")
+
+
+def test_sanctions_weight_moves_the_headline(app):
+    events = tension.load_events(APP.parent / "data" / "events.csv")
+    assert "sanctions" in events["type"].to_list()  # precondition of this test
+    at = app.run()
+    before = metric(at, "Index on")
+    at.slider(key="w_sanctions").set_value(10.0).run()
+    assert not at.exception
+    assert float(metric(at, "Index on")) > float(before)
+
+
+def test_presets_and_reset(app):
+    at = app.run()
+    plover = tension.presets()["PLOVER"]
+    at.button(key="preset_PLOVER").click().run()
+    assert not at.exception
+    assert at.slider(key="w_incident").value == plover["incident"]
+    assert at.slider(key="w_cancellation").value == plover["cancellation"]
+    at.button(key="preset_Equal magnitudes").click().run()
+    assert at.slider(key="w_talks").value == 5.0 and at.slider(key="w_sanctions").value == -5.0
+    at.slider(key="tone_weight").set_value(0.5).run()
+    at.select_slider(key="half_life").set_value(math.inf).run()
+    at.button(key="reset").click().run()
+    assert not at.exception
+    defaults = tension.default_weights()
+    assert all(at.slider(key=f"w_{t}").value == defaults[t] for t in tension.type_ids())
+    assert at.slider(key="tone_weight").value == tension.DEFAULT_TONE_WEIGHT
+    assert at.select_slider(key="half_life").value == tension.DEFAULT_HALF_LIFE
+
+
+def test_query_params_reproduce_the_view(app):
+    app.query_params.update({"w_talks": "2.5", "w_sanctions": "-9", "tone_weight": "1.5",
+                             "half_life": "30 days", "dates": ["2019-01-01", "2022-12-31"], "pulse": "true"})
+    at = app.run()
+    assert not at.exception
+    assert at.slider(key="w_talks").value == 2.5
+    assert at.slider(key="w_sanctions").value == -9.0
+    assert at.slider(key="tone_weight").value == 1.5
+    assert at.select_slider(key="half_life").value == 30.0
+    assert [d.isoformat() for d in at.slider(key="dates").value] == ["2019-01-01", "2022-12-31"]
+    assert at.toggle(key="pulse").value is True
+    assert metric(at, "Index on").startswith(("+", "-")) and "2022-12-31" in next(
+        m.label for m in at.metric if m.label.startswith("Index on"))
+
+
+def test_good_upload_becomes_the_working_set_and_back(app):
+    at = app.run()
+    at.file_uploader(key="upload").set_value(("mine.csv", GOOD, "text/csv")).run()
+    assert not at.exception
+    assert "Uploaded file mine.csv" in source(at) and "2 events" in source(at)
+    assert isinstance(at.session_state["tension_events"], pl.DataFrame)
+    assert metric(at, "Events in range") == "2"
+    at.button(key="use_bundled").click().run()
+    assert not at.exception
+    assert "Bundled" in source(at)
+    assert "tension_events" not in at.session_state
+
+
+def test_bad_upload_lists_every_problem(app):
+    at = app.run()
+    at.file_uploader(key="upload").set_value(("bad.csv", BAD, "text/csv")).run()
+    assert not at.exception
+    assert "bad.csv was not loaded: 2 problem" in at.error[0].value.replace("\\", "")
+    problems = table(at, "line")
+    assert list(problems.columns) == ["line", "column", "value", "message"]
+    assert problems["line"].tolist() == [2, 3]
+    assert problems["column"].tolist() == ["date", "type"]
+    assert problems["value"].tolist() == ["2021-13-01", "sanction"]
+    assert "Bundled" in source(at)  # the working set is unchanged
+
+
+def test_oversize_upload_is_refused(app):
+    at = app.run()
+    limit = int(st.get_option("server.maxUploadSize")) * 1024 * 1024
+    big = GOOD + b"#" * (limit + 1 - len(GOOD))
+    at.file_uploader(key="upload").set_value(("big.csv", big, "text/csv")).run()
+    assert not at.exception
+    assert "over the limit" in table(at, "line")["message"][0]
+    assert "Bundled" in source(at)
+
+
+def test_imported_working_set_contract(app):
+    events = tension.load_events(GOOD, name="gdelt.csv")
+    app.session_state["tension_events"] = events
+    app.session_state["tension_events_label"] = "GDELT import"
+    at = app.run()
+    assert not at.exception
+    assert "GDELT import" in source(at) and "2 events" in source(at)
+
+
+def test_tone_box(app):
+    at = app.run()
+    text = "We firmly oppose this provocation and will take resolute countermeasures."
+    at.text_area(key="tone_text").set_value(text).run()
+    assert not at.exception
+    assert metric(at, "Tone") == f"{tension.tone.score(text):+.3f}"
+    terms = table(at, "term")
+    assert list(terms.columns) == ["term", "valence"]
+    assert [tuple(r) for r in terms.itertuples(index=False)] == [(t, v) for t, v in tension.tone.explain(text)]
+
+
+def test_event_filters(app):
+    at = app.run()
+    at.multiselect(key="f_types").set_value(["sanctions"]).run()
+    assert not at.exception
+    events = tension.load_events(APP.parent / "data" / "events.csv")
+    n = events.filter(pl.col("type") == "sanctions").height
+    assert any(c.value == f"{n:,} events" for c in at.caption)
