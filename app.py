@@ -82,6 +82,14 @@ def apply_weights(weights: dict[str, float]) -> None:
         st.session_state[f"w_{type_id}"] = float(value)
 
 
+def apply_preset() -> None:
+    """Move the weight sliders to the chosen preset, then clear the choice (sliders may move on from it)."""
+    name = st.session_state.get("preset")
+    if name is not None:
+        apply_weights(tension.presets()[name])
+        st.session_state["preset"] = None
+
+
 def reset(lo: dt.date, hi: dt.date) -> None:
     """All settings back to the library defaults and the full date range."""
     apply_weights(tension.default_weights())
@@ -107,11 +115,22 @@ def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, 
                       "id, statement, salience and any extra columns. See README 'Event files'.")
     bar.button("Use the bundled record", key="use_bundled", on_click=use_bundled,
                disabled="tension_events" not in st.session_state)
+    bar.header("View")
+    if "dates" in st.session_state and not lo <= st.session_state["dates"][0] <= st.session_state["dates"][1] <= hi:
+        del st.session_state["dates"]
+    dates = bar.slider("Date range", lo, hi, (lo, hi), format="YYYY-MM-DD", key="dates", bind=URL)
+    half_life = bar.select_slider("Half-life (days)", dash.half_life_options(), tension.DEFAULT_HALF_LIFE,
+                                  format_func=dash.format_half_life, key="half_life", bind=URL,
+                                  help="How long the index remembers an event: after one half-life it counts "
+                                  "half. 'no decay' keeps a running sum.")
+    tone_weight = bar.slider("Tone weight", 0.0, max(10.0, 2 * tension.DEFAULT_TONE_WEIGHT),
+                             tension.DEFAULT_TONE_WEIGHT, 0.1, key="tone_weight", bind=URL,
+                             help="Raw points per unit of statement tone (tone is in −1..+1), added to an "
+                             "event's weight × salience.")
+    pulse = bar.toggle(f"Show the pulse ({tension.PULSE_HALF_LIFE:g}-day memory)", key="pulse", bind=URL)
     bar.header("Weights")
-    cols = bar.columns(2)
-    for i, name in enumerate(tension.presets()):
-        cols[i % 2].button(name, key=f"preset_{name}", on_click=apply_weights, args=(tension.presets()[name],),
-                           width="stretch")
+    bar.selectbox("Apply a preset", list(tension.presets()), index=None, key="preset", on_change=apply_preset,
+                  placeholder="Default, Goldstein/CAMEO, PLOVER, …", help="Moves every weight slider to the preset.")
     bar.button("Reset all settings", key="reset", on_click=reset, args=(lo, hi), type="primary", width="stretch")
     defaults = tension.default_weights()
     weights = {}
@@ -120,18 +139,6 @@ def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, 
         for t in (t for t in TYPES if t.group == group):
             weights[t.id] = bar.slider(t.label, -10.0, 10.0, defaults[t.id], 0.1, key=f"w_{t.id}",
                                        help=t.definition, bind=URL)
-    bar.header("Memory and tone")
-    tone_weight = bar.slider("Tone weight", 0.0, max(10.0, 2 * tension.DEFAULT_TONE_WEIGHT),
-                             tension.DEFAULT_TONE_WEIGHT, 0.1, key="tone_weight", bind=URL,
-                             help="Index points per unit of statement tone (tone is in −1..+1).")
-    half_life = bar.select_slider("Half-life (days)", dash.half_life_options(), tension.DEFAULT_HALF_LIFE,
-                                  format_func=dash.format_half_life, key="half_life", bind=URL,
-                                  help="How long the index remembers an event: after one half-life it counts "
-                                  "half. 'no decay' keeps a running sum.")
-    pulse = bar.toggle(f"Show the pulse ({tension.PULSE_HALF_LIFE:g}-day memory)", key="pulse", bind=URL)
-    if "dates" in st.session_state and not lo <= st.session_state["dates"][0] <= st.session_state["dates"][1] <= hi:
-        del st.session_state["dates"]
-    dates = bar.slider("Date range", lo, hi, (lo, hi), format="YYYY-MM-DD", key="dates", bind=URL)
     return weights, tone_weight, half_life, pulse, dates
 
 
@@ -148,10 +155,9 @@ def headline(index: pl.DataFrame, scored: pl.DataFrame, start: dt.date, end: dt.
     cols = st.columns(2)
     for col, title, event in ((cols[0], "Most confrontational event in range", h.most_confrontational),
                               (cols[1], "Most cooperative event in range", h.most_cooperative)):
-        col.metric(title, f"{event['value']:+.1f} · {event['type']} · {event['date']}" if event else "none",
-                   border=True)
+        col.metric(title, f"{event['value']:+.1f} · {event['type']}" if event else "none", border=True)
         if event:
-            col.caption(dash.md_escape(event["summary"]))
+            col.caption(dash.md_escape(f"{event['date']}: {event['summary']}"))
 
 
 def drivers_section(index: pl.DataFrame, scored: pl.DataFrame, half_life: float, lo: dt.date, hi: dt.date) -> None:

@@ -76,11 +76,12 @@ def test_sanctions_weight_moves_the_headline(app):
 def test_presets_and_reset(app):
     at = app.run()
     plover = tension.presets()["PLOVER"]
-    at.button(key="preset_PLOVER").click().run()
+    at.selectbox(key="preset").set_value("PLOVER").run()
     assert not at.exception
     assert at.slider(key="w_incident").value == plover["incident"]
     assert at.slider(key="w_cancellation").value == plover["cancellation"]
-    at.button(key="preset_Equal magnitudes").click().run()
+    at.selectbox(key="preset").set_value("Equal magnitudes").run()
+    assert at.selectbox(key="preset").value is None
     assert at.slider(key="w_talks").value == 5.0 and at.slider(key="w_sanctions").value == -5.0
     at.slider(key="tone_weight").set_value(0.5).run()
     at.select_slider(key="half_life").set_value(math.inf).run()
