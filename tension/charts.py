@@ -58,48 +58,42 @@ def safe_text(text: str | None, width: int = 70) -> str:
     return "<br>".join(textwrap.wrap(html.escape(text, quote=False), width)) or ""
 
 
-def _layout(fig: go.Figure, title: str, y_title: str, height: int) -> go.Figure:
-    fig.update_layout(title={"text": title, "x": 0, "xanchor": "left"}, height=height,
-                      margin={"l": 60, "r": 20, "t": 80, "b": 40}, hovermode="closest",
-                      legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
-                      yaxis_title=y_title, xaxis_title="date",
-                      plot_bgcolor="white")
-    fig.update_xaxes(showgrid=True, gridcolor="#EEEEEE")
-    fig.update_yaxes(showgrid=True, gridcolor="#EEEEEE", zeroline=True, zerolinecolor="#BBBBBB")
-    return fig
+def _layout(title: str, y_title: str, height: int, *, x_title: str = "date", xaxis: dict | None = None,
+            yaxis: dict | None = None, **extra: object) -> dict:
+    """One layout dict (a figure is built in a single call: Plotly's update_* calls are slow)."""
+    grid = {"showgrid": True, "gridcolor": "#EEEEEE"}
+    return {
+        "title": {"text": title, "x": 0, "xanchor": "left"}, "height": height,
+        "margin": {"l": 60, "r": 20, "t": 80, "b": 40}, "hovermode": "closest", "plot_bgcolor": "white",
+        "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+        "xaxis": {**grid, "title": {"text": x_title}, **(xaxis or {})},
+        "yaxis": {**grid, "title": {"text": y_title}, "zeroline": True, "zerolinecolor": "#BBBBBB", **(yaxis or {})},
+        **extra,
+    }
 
 
 def index_figure(index: pl.DataFrame, events: pl.DataFrame | None = None, pulse: pl.DataFrame | None = None,
                  *, title: str = "China–US relations index", height: int = 460) -> go.Figure:
     """The daily index with the six level bands shaded, event markers (hover: date, type, summary, value) and a
     range slider; ``pulse`` (date, index) adds the short-memory line; ``events`` is a scored event frame."""
-    fig = go.Figure()
-    fig.update_layout(
-        shapes=[{"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": low, "y1": high,
-                 "fillcolor": LEVEL_COLOURS[name], "opacity": BAND_OPACITY, "line": {"width": 0}, "layer": "below"}
-                for low, high, name in LEVELS],
-        annotations=[{"xref": "paper", "x": 1, "xanchor": "right", "yref": "y", "y": (low + high) / 2,
-                      "text": name, "showarrow": False, "font": {"size": 10, "color": "#555555"}}
-                     for low, high, name in LEVELS])
-    fig.add_trace(go.Scatter(
+    traces = [go.Scatter(
         x=index["date"].to_numpy(), y=index["index"].to_numpy(), mode="lines", name="index",
         line={"color": INDEX_LINE, "width": 2},
         text=index["level"].to_numpy(), customdata=index["raw"].to_numpy(),
-        hovertemplate="%{x|%Y-%m-%d}<br>index %{y:.2f} (%{text})<br>raw %{customdata:.1f}"
-                      "<extra></extra>"))
+        hovertemplate="%{x|%Y-%m-%d}<br>index %{y:.2f} (%{text})<br>raw %{customdata:.1f}<extra></extra>")]
     if pulse is not None and pulse.height:
-        fig.add_trace(go.Scatter(
+        traces.append(go.Scatter(
             x=pulse["date"].to_numpy(), y=pulse["index"].to_numpy(), mode="lines", name="pulse (short memory)",
             line={"color": PULSE_LINE, "width": 1.2, "dash": "dot"},
             hovertemplate="%{x|%Y-%m-%d}<br>pulse %{y:.2f}<extra></extra>"))
     if events is not None and events.height:
         marks = events.join(index.select("date", "index"), on="date", how="inner")
-        for sign, name, colour in ((1, "cooperative event", COOPERATION), (-1, "confrontational event",
-                                                                            CONFRONTATION)):
-            part = marks.filter(pl.col("value") > 0) if sign > 0 else marks.filter(pl.col("value") <= 0)
+        for positive, name, colour in ((True, "cooperative event", COOPERATION),
+                                       (False, "confrontational event", CONFRONTATION)):
+            part = marks.filter((pl.col("value") > 0) == positive)
             if part.height == 0:
                 continue
-            fig.add_trace(go.Scatter(
+            traces.append(go.Scatter(
                 x=part["date"].to_numpy(), y=part["index"].to_numpy(), mode="markers", name=name,
                 marker={"color": colour, "size": (4 + 2 * part["value"].abs().clip(0, 12)).to_numpy(),
                         "line": {"color": "white", "width": 0.5}, "opacity": 0.85},
@@ -107,9 +101,15 @@ def index_figure(index: pl.DataFrame, events: pl.DataFrame | None = None, pulse:
                                     part["value"].to_list())),
                 hovertemplate="<b>%{x|%Y-%m-%d}</b> · %{customdata[0]}<br>%{customdata[1]}<br>"
                               "contribution on the day: %{customdata[2]:+.2f} raw points<extra></extra>"))
-    fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.08})
-    fig.update_yaxes(range=[-10, 10], dtick=2)
-    return _layout(fig, title, "index (−10 … +10)", height)
+    bands = [{"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": low, "y1": high,
+              "fillcolor": LEVEL_COLOURS[name], "opacity": BAND_OPACITY, "line": {"width": 0}, "layer": "below"}
+             for low, high, name in LEVELS]
+    names = [{"xref": "paper", "x": 1, "xanchor": "right", "yref": "y", "y": (low + high) / 2, "text": name,
+              "showarrow": False, "font": {"size": 10, "color": "#555555"}} for low, high, name in LEVELS]
+    layout = _layout(title, "index (−10 … +10)", height, shapes=bands, annotations=names,
+                     xaxis={"rangeslider": {"visible": True, "thickness": 0.08}},
+                     yaxis={"range": [-10, 10], "dtick": 2})
+    return go.Figure(data=traces, layout=layout)
 
 
 def contributions_figure(index: pl.DataFrame, weights: dict[str, float] | None = None, *,
@@ -120,7 +120,6 @@ def contributions_figure(index: pl.DataFrame, weights: dict[str, float] | None =
     w = resolve_weights(weights)
     colours = type_colours()
     dates = index["date"].to_numpy()
-    fig = go.Figure()
     series: list[tuple[str, pl.Series, str, str]] = []
     for t in TYPES:
         col = index[f"contrib_{t.id}"]
@@ -132,33 +131,32 @@ def contributions_figure(index: pl.DataFrame, weights: dict[str, float] | None =
         series.append(("tone (positive)", tone.clip(lower_bound=0), TONE, "up"))
     if tone.clip(upper_bound=0).min() < 0:
         series.append(("tone (negative)", tone.clip(upper_bound=0), TONE, "down"))
-    for label, col, colour, group in series:
-        fig.add_trace(go.Scatter(x=dates, y=col.to_numpy(), name=label, stackgroup=group, mode="lines",
-                                 line={"width": 0.5, "color": colour}, fillcolor=colour,
-                                 hovertemplate=f"{html.escape(label)}: %{{y:+.1f}}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=dates, y=index["raw"].to_numpy(), name="raw (sum)", mode="lines",
-                             line={"color": INDEX_LINE, "width": 1.5},
-                             hovertemplate="raw: %{y:+.1f}<extra></extra>"))
-    fig.update_layout(hovermode="x unified")
-    return _layout(fig, title, "contribution to raw (raw points)", height)
+    traces = [go.Scatter(x=dates, y=col.to_numpy(), name=label, stackgroup=group, mode="lines",
+                         line={"width": 0.5, "color": colour}, fillcolor=colour,
+                         hovertemplate=f"{html.escape(label)}: %{{y:+.1f}}<extra></extra>")
+              for label, col, colour, group in series]
+    traces.append(go.Scatter(x=dates, y=index["raw"].to_numpy(), name="raw (sum)", mode="lines",
+                             line={"color": INDEX_LINE, "width": 1.5}, hovertemplate="raw: %{y:+.1f}<extra></extra>"))
+    layout = _layout(title, "contribution to raw (raw points)", height, hovermode="x unified")
+    return go.Figure(data=traces, layout=layout)
 
 
 def tone_figure(index: pl.DataFrame, *, title: str = "Tone of official statements", height: int = 300) -> go.Figure:
     """The mean tone of each day's quoted statements (VADER compound, −1..+1), coloured by sign."""
     days = index.filter(pl.col("n_statements") > 0)
-    fig = go.Figure()
+    traces, notes = [], []
     if days.height:
         tone = days["tone_mean"]
-        fig.add_trace(go.Bar(x=days["date"].to_numpy(), y=tone.to_list(), name="mean tone",
+        traces.append(go.Bar(x=days["date"].to_numpy(), y=tone.to_numpy(), name="mean tone",
                              marker={"color": [COOPERATION if v >= 0 else CONFRONTATION for v in tone.to_list()]},
                              customdata=days["n_statements"].to_numpy(),
                              hovertemplate="%{x|%Y-%m-%d}<br>tone %{y:+.2f} over %{customdata} statement(s)"
                                            "<extra></extra>"))
     else:
-        fig.add_annotation(text="no quoted statements in this range", showarrow=False, x=0.5, y=0.5,
-                           xref="paper", yref="paper")
-    fig.update_yaxes(range=[-1.05, 1.05])
-    return _layout(fig, title, "tone (−1 hostile … +1 warm)", height)
+        notes.append({"text": "no quoted statements in this range", "showarrow": False, "x": 0.5, "y": 0.5,
+                      "xref": "paper", "yref": "paper"})
+    layout = _layout(title, "tone (−1 hostile … +1 warm)", height, yaxis={"range": [-1.05, 1.05]}, annotations=notes)
+    return go.Figure(data=traces, layout=layout)
 
 
 def drivers_figure(drivers: pl.DataFrame, *, top: int = 12, title: str = "Drivers of the selected day",
@@ -167,12 +165,10 @@ def drivers_figure(drivers: pl.DataFrame, *, top: int = 12, title: str = "Driver
     rows = drivers.head(top).reverse()
     labels = [f"{d} {t}" for d, t in zip(rows["date"].to_list(), rows["type"].to_list())]
     values = rows["contribution"].to_list()
-    fig = go.Figure(go.Bar(
-        x=values, y=list(range(len(values))), orientation="h",
-        marker={"color": [COOPERATION if v >= 0 else CONFRONTATION for v in values]},
-        customdata=list(zip(labels, [safe_text(s) for s in rows["summary"].to_list()])),
-        hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>contribution %{x:+.2f}<extra></extra>"))
-    fig.update_yaxes(tickvals=list(range(len(values))), ticktext=labels)
-    fig = _layout(fig, title, "", height)
-    fig.update_xaxes(title="contribution (raw points)")
-    return fig
+    bar = go.Bar(x=values, y=list(range(len(values))), orientation="h",
+                 marker={"color": [COOPERATION if v >= 0 else CONFRONTATION for v in values]},
+                 customdata=list(zip(labels, [safe_text(s) for s in rows["summary"].to_list()])),
+                 hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>contribution %{x:+.2f}<extra></extra>")
+    layout = _layout(title, "", height, x_title="contribution (raw points)",
+                     yaxis={"tickvals": list(range(len(values))), "ticktext": labels})
+    return go.Figure(data=[bar], layout=layout)
