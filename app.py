@@ -66,14 +66,20 @@ def on_upload() -> None:
     st.session_state.pop("upload_problems", None)
     st.session_state["tension_events"] = events
     st.session_state["tension_events_label"] = f"Uploaded file {upload.name}"
-    for key in ("dates", "day"):
-        st.session_state.pop(key, None)
+    show_all(events)
+
+
+def show_all(events: pl.DataFrame) -> None:
+    """Set the date range and the drivers day to the whole span of ``events`` (widgets follow explicit values)."""
+    lo, hi = events["date"].min(), events["date"].max()
+    st.session_state.update(dates=(lo, hi), day=hi)
 
 
 def use_bundled() -> None:
     """Forget the uploaded or imported working set and go back to the bundled record."""
-    for key in ("tension_events", "tension_events_label", "upload_problems", "dates", "day"):
+    for key in ("tension_events", "tension_events_label", "upload_problems"):
         st.session_state.pop(key, None)
+    show_all(bundled_events())
 
 
 def apply_weights(weights: dict[str, float]) -> None:
@@ -117,7 +123,7 @@ def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, 
                disabled="tension_events" not in st.session_state)
     bar.header("View")
     if "dates" in st.session_state and not lo <= st.session_state["dates"][0] <= st.session_state["dates"][1] <= hi:
-        del st.session_state["dates"]
+        st.session_state["dates"] = (lo, hi)  # a working set from elsewhere (pages/) with another span
     dates = bar.slider("Date range", lo, hi, (lo, hi), format="YYYY-MM-DD", key="dates", bind=URL)
     half_life = bar.select_slider("Half-life (days)", dash.half_life_options(), tension.DEFAULT_HALF_LIFE,
                                   format_func=dash.format_half_life, key="half_life", bind=URL,
@@ -145,11 +151,12 @@ def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, 
 def headline(index: pl.DataFrame, scored: pl.DataFrame, start: dt.date, end: dt.date) -> None:
     """The metrics row: latest index and level, 30-day change, events in range and the extreme events."""
     h = dash.headline(index, scored, start, end)
-    cols = st.columns(4)
+    cols = st.columns([1, 1.5, 1, 1])
     cols[0].metric(f"Index on {h.date}", f"{h.index:+.2f}", border=True,
                    help="Bounded −10 (confrontation) … +10 (friendly); see 'How the index works'.")
     cols[1].metric("Level", h.level, border=True, help=dash.levels_help())
-    cols[2].metric("Change over 30 days", "n/a" if h.change_30d is None else f"{h.change_30d:+.2f}", border=True,
+    cols[2].metric("Change over 30 days", "n/a" if h.change_30d is None else f"{round(h.change_30d, 2) + 0.0:+.2f}",
+                   border=True,
                    help="Index on this day minus the index 30 days earlier.")
     cols[3].metric("Events in range", f"{h.n_events:,}", border=True)
     cols = st.columns(2)
@@ -164,15 +171,18 @@ def drivers_section(index: pl.DataFrame, scored: pl.DataFrame, half_life: float,
     """The events behind one day's value, with their decayed contributions and the check that they add up."""
     st.subheader("Why is the index where it is? Drivers of one day")
     if "day" in st.session_state and not lo <= st.session_state["day"] <= hi:
-        del st.session_state["day"]
-    day = st.date_input("Day (or click the chart)", hi, min_value=lo, max_value=hi, key="day", bind=URL)
+        st.session_state["day"] = hi
+    day = st.date_input("Day (or click an event marker on the chart)", hi, min_value=lo, max_value=hi, key="day",
+                        bind=URL)
     why = tension.drivers(scored, day, half_life=half_life).filter(pl.col("contribution") != 0)
     row = index.filter(pl.col("date") == day).row(0, named=True)
     cols = st.columns(4)
-    cols[0].metric("Index", f"{row['index']:+.2f} · {row['level']}")
+    cols[0].metric(f"Index ({row['level']})", f"{row['index']:+.2f}")
     cols[1].metric("Raw value", f"{row['raw']:+.3f}")
     cols[2].metric("Sum of contributions", f"{why['contribution'].sum():+.3f}")
-    cols[3].metric("Events contributing", f"{why.height:,}")
+    cols[3].metric("Events contributing", f"{why.height:,}",
+                   help="Events on or before the day with a non-zero contribution (value × memory); events worth "
+                   "exactly 0 (e.g. a neutral statement) add nothing and are not listed.")
     if why.height:
         left, right = st.columns([3, 2])
         left.dataframe(why.select("date", "type", "summary", "value", "age_days", "memory", "contribution"),

@@ -137,7 +137,10 @@ def contributions_figure(index: pl.DataFrame, weights: dict[str, float] | None =
               for label, col, colour, group in series]
     traces.append(go.Scatter(x=dates, y=index["raw"].to_numpy(), name="raw (sum)", mode="lines",
                              line={"color": INDEX_LINE, "width": 1.5}, hovertemplate="raw: %{y:+.1f}<extra></extra>"))
-    layout = _layout(title, "contribution to raw (raw points)", height, hovermode="x unified")
+    layout = _layout(title, "contribution to raw (raw points)", height, hovermode="x unified",
+                     legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top",
+                             "font": {"size": 10}},
+                     margin={"l": 60, "r": 150, "t": 60, "b": 40})
     return go.Figure(data=traces, layout=layout)
 
 
