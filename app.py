@@ -124,7 +124,11 @@ def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, 
     bar.header("View")
     if "dates" in st.session_state and not lo <= st.session_state["dates"][0] <= st.session_state["dates"][1] <= hi:
         st.session_state["dates"] = (lo, hi)  # a working set from elsewhere (pages/) with another span
-    dates = bar.slider("Date range", lo, hi, (lo, hi), format="YYYY-MM-DD", key="dates", bind=URL)
+    if lo < hi:
+        dates = bar.slider("Date range", lo, hi, (lo, hi), format="YYYY-MM-DD", key="dates", bind=URL)
+    else:
+        dates = (lo, hi)
+        bar.caption(f"Date range: {lo} (the events span one day)")
     half_life = bar.select_slider("Half-life (days)", dash.half_life_options(), tension.DEFAULT_HALF_LIFE,
                                   format_func=dash.format_half_life, key="half_life", bind=URL,
                                   help="How long the index remembers an event: after one half-life it counts "

@@ -144,6 +144,20 @@ def test_oversize_upload_is_refused(app):
     assert "Bundled" in source(at)
 
 
+def test_one_day_upload_with_markup_in_text(app):
+    one = (b"date,type,actor,target,summary,source,tone\n"
+           b"2021-03-18,talks,USA,CHN,<script>alert(1)</script> [x](javascript:alert(1)),test,0.5\n")
+    at = app.run()
+    at.file_uploader(key="upload").set_value(("one.csv", one, "text/csv")).run()
+    assert not at.exception
+    assert metric(at, "Events in range") == "1"
+    raw = tension.default_weights()["talks"] * 1.0 + tension.DEFAULT_TONE_WEIGHT * 0.5  # the file's own tone
+    assert metric(at, "Index on") == f"{10 * math.tanh(raw / tension.DEFAULT_SCALE):+.2f}"
+    at.select_slider(key="half_life").set_value(0.0).run()
+    assert not at.exception
+    assert metric(at, "Raw value") == metric(at, "Sum of contributions") == f"{raw:+.3f}"
+
+
 def test_imported_working_set_contract(app):
     events = tension.load_events(GOOD, name="gdelt.csv")
     app.session_state["tension_events"] = events
