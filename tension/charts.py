@@ -77,8 +77,8 @@ def index_figure(index: pl.DataFrame, events: pl.DataFrame | None = None, pulse:
     """The daily index with the six level bands shaded, event markers (hover: date, type, summary, value) and a
     range slider; ``pulse`` (date, index) adds the short-memory line; ``events`` is a scored event frame."""
     traces = [go.Scatter(
-        x=index["date"].to_numpy(), y=index["index"].to_numpy(), mode="lines", name="index",
-        line={"color": INDEX_LINE, "width": 2},
+        x=index["date"].to_numpy(), y=index["index"].to_numpy(), mode="lines+markers", name="index",
+        line={"color": INDEX_LINE, "width": 2}, marker={"size": 4, "opacity": 0},  # invisible: a click picks a day
         text=index["level"].to_numpy(), customdata=index["raw"].to_numpy(),
         hovertemplate="%{x|%Y-%m-%d}<br>index %{y:.2f} (%{text})<br>raw %{customdata:.1f}<extra></extra>")]
     if pulse is not None and pulse.height:

@@ -129,6 +129,18 @@ def test_keyboard_slider_changes_the_headline(page):
     assert "w_sanctions=10" in page.url  # the setting is in the link
 
 
+def test_clicking_an_event_selects_the_drivers_day(page):
+    marker = page.locator(".js-plotly-plot").first.locator(".cartesianlayer .subplot.xy .scatterlayer path.point").first
+    marker.scroll_into_view_if_needed()
+    box = marker.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("() => location.search.includes('day=')", timeout=30_000)
+    _idle(page)
+    day = re.search(r"day=(\d{4}-\d{2}-\d{2})", page.url).group(1)
+    assert page.get_by_text(f"Largest contributions on {day}").first.is_visible()
+
+
 def test_csv_download_arrives(page, tmp_path):
     page.get_by_role("tab", name="Downloads").click()
     button = page.get_by_role("button", name="Daily index with contributions (CSV)")
