@@ -152,17 +152,19 @@ def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, 
     return weights, tone_weight, half_life, pulse, dates
 
 
-def headline(index: pl.DataFrame, scored: pl.DataFrame, start: dt.date, end: dt.date) -> None:
-    """The metrics row: latest index and level, 30-day change, events in range and the extreme events."""
-    h = dash.headline(index, scored, start, end)
+def headline(h: dash.Headline) -> None:
+    """The metrics row: latest index in range, its level, the 30-day change and the events in range."""
     cols = st.columns([1, 1.5, 1, 1])
     cols[0].metric(f"Index on {h.date}", f"{h.index:+.2f}", border=True,
                    help="Bounded −10 (confrontation) … +10 (friendly); see 'How the index works'.")
     cols[1].metric("Level", h.level, border=True, help=dash.levels_help())
     cols[2].metric("Change over 30 days", "n/a" if h.change_30d is None else f"{round(h.change_30d, 2) + 0.0:+.2f}",
-                   border=True,
-                   help="Index on this day minus the index 30 days earlier.")
+                   border=True, help="Index on this day minus the index 30 days earlier.")
     cols[3].metric("Events in range", f"{h.n_events:,}", border=True)
+
+
+def extremes(h: dash.Headline) -> None:
+    """The most confrontational and the most cooperative event in range, with their summaries."""
     cols = st.columns(2)
     for col, title, event in ((cols[0], "Most confrontational event in range", h.most_confrontational),
                               (cols[1], "Most cooperative event in range", h.most_cooperative)):
@@ -190,10 +192,11 @@ def drivers_section(index: pl.DataFrame, scored: pl.DataFrame, half_life: float,
     if why.height:
         left, right = st.columns([3, 2])
         left.dataframe(why.select("date", "type", "summary", "value", "age_days", "memory", "contribution"),
-                       hide_index=True, height=320, column_config={
+                       hide_index=True, height=min(360, 38 + 35 * why.height), column_config={
                            "date": st.column_config.DateColumn(format="YYYY-MM-DD"),
                            **{c: st.column_config.NumberColumn(format="%+.3f") for c in ("value", "contribution")}})
-        right.plotly_chart(charts.drivers_figure(why, title=f"Largest contributions on {day}"), key="drivers")
+        right.plotly_chart(charts.drivers_figure(why, title=f"Largest contributions on {day}",
+                                                 height=150 + 20 * min(why.height, 12)), key="drivers")
 
 
 def events_section(scored: pl.DataFrame, start: dt.date, end: dt.date) -> None:
@@ -266,15 +269,20 @@ def main() -> None:
     st.title("tension · China–US relations index")
     st.info(f"**Data source:** {dash.md_escape(label)} · {events.height:,} events, {events['date'].min()} to "
             f"{events['date'].max()}")
+    how_it_works()
     if "upload_problems" in st.session_state:
         upload_problems()
-    headline(index, scored, start, end)
-    short = tension.weigh(decayed(key, tension.PULSE_HALF_LIFE, base), weights, tone_weight=tone_weight)
-    fig = charts.index_figure(view, dash.in_range(scored, start, end),
-                              dash.in_range(short, start, end) if pulse else None,
+    h = dash.headline(index, scored, start, end)
+    headline(h)
+    pulse_line = None
+    if pulse:
+        short = tension.weigh(decayed(key, tension.PULSE_HALF_LIFE, base), weights, tone_weight=tone_weight)
+        pulse_line = dash.in_range(short, start, end)
+    fig = charts.index_figure(view, dash.in_range(scored, start, end), pulse_line,
                               title=f"China–US relations index, daily (half-life {dash.format_half_life(half_life)})")
     st.plotly_chart(fig, key="index_chart", on_select=partial(pick_day, start, end), selection_mode="points",
                     config={"displaylogo": False})
+    extremes(h)
     drivers_section(index, scored, half_life, start, end)
     tabs = st.tabs(["Contributions by type", "Statement tone", "Events", "Tone of a statement", "Downloads"])
     tabs[0].plotly_chart(charts.contributions_figure(view, weights), key="contrib_chart")
@@ -287,7 +295,6 @@ def main() -> None:
                            start=start, end=end, source=label)
     with tabs[4]:
         downloads(view, dash.in_range(scored, start, end), values)
-    how_it_works()
 
 
 main()

@@ -1,5 +1,6 @@
 """AppTest runs of the dashboard (app.py): widgets by key, no exceptions, settings, uploads and the tone box."""
 
+import json
 import math
 from pathlib import Path
 
@@ -24,6 +25,11 @@ def app() -> AppTest:
     """A fresh AppTest with an empty data cache (the cache lives for the whole process)."""
     st.cache_data.clear()
     return AppTest.from_file(APP, default_timeout=60)
+
+
+def trace_names(at: AppTest, chart: int = 0) -> list[str]:
+    """Names of the traces of the ``chart``-th Plotly chart on the page (from its JSON spec)."""
+    return [t.get("name") for t in json.loads(at.get("plotly_chart")[chart].proto.spec)["data"]]
 
 
 def metric(at: AppTest, label_start: str) -> str:
@@ -52,6 +58,7 @@ def test_default_run(app):
     assert at.slider(key="tone_weight").value == tension.DEFAULT_TONE_WEIGHT
     assert at.select_slider(key="half_life").value == tension.DEFAULT_HALF_LIFE
     assert {b.key for b in at.get("download_button")} == {"dl_index", "dl_events", "dl_settings"}
+    assert trace_names(at)[0] == "index" and "pulse (short memory)" not in trace_names(at)
 
 
 def test_drivers_add_up_to_raw(app):
@@ -104,6 +111,7 @@ def test_query_params_reproduce_the_view(app):
     assert at.select_slider(key="half_life").value == 30.0
     assert [d.isoformat() for d in at.slider(key="dates").value] == ["2019-01-01", "2022-12-31"]
     assert at.toggle(key="pulse").value is True
+    assert "pulse (short memory)" in trace_names(at)
     assert metric(at, "Index on").startswith(("+", "-")) and "2022-12-31" in next(
         m.label for m in at.metric if m.label.startswith("Index on"))
 
