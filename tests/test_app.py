@@ -116,6 +116,19 @@ def test_query_params_reproduce_the_view(app):
         m.label for m in at.metric if m.label.startswith("Index on"))
 
 
+def test_invalid_query_params_are_ignored(app):
+    app.query_params.update({"dates": ["2010-01-01", "2030-01-01"], "w_talks": "99", "half_life": "bogus",
+                             "day": "1999-01-01", "f_types": ["nonsense", "talks"]})
+    at = app.run()
+    assert not at.exception
+    events = tension.load_events(APP.parent / "data" / "events.csv")
+    assert at.slider(key="dates").value == (events["date"].min(), events["date"].max())
+    assert at.slider(key="w_talks").value == tension.default_weights()["talks"]
+    assert at.select_slider(key="half_life").value == tension.DEFAULT_HALF_LIFE
+    assert at.date_input(key="day").value == events["date"].max()
+    assert at.multiselect(key="f_types").value == ["talks"]
+
+
 def test_good_upload_becomes_the_working_set_and_back(app):
     at = app.run()
     at.file_uploader(key="upload").set_value(("mine.csv", GOOD, "text/csv")).run()
