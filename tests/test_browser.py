@@ -113,6 +113,9 @@ def test_page_renders_the_chart(page):
     assert page.locator(".js-plotly-plot .scatterlayer .trace").count() >= 1
     assert page.get_by_text("China–US relations index, daily").first.is_visible()
     assert re.fullmatch(r"[+-]\d+\.\d\d", _headline(page))
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(500)
+    page.screenshot(path=ARTIFACTS / "dashboard-laptop.png")  # the first screen at 1366×768
 
 
 def test_keyboard_slider_changes_the_headline(page):
@@ -155,8 +158,6 @@ def test_csv_download_arrives(page, tmp_path):
 
 
 def test_full_page_screenshot(page):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / "dashboard-laptop.png")
     height = page.evaluate(
         "Math.max(...['stMain', 'stSidebarContent'].map(id => {"
         " const e = document.querySelector(`[data-testid='${id}']`); return e ? e.scrollHeight : 0; }))")
