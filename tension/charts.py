@@ -78,14 +78,14 @@ def index_figure(index: pl.DataFrame, events: pl.DataFrame | None = None, pulse:
     range slider; ``pulse`` (date, index) adds the short-memory line; ``events`` is a scored event frame."""
     traces = [go.Scatter(
         x=index["date"].to_numpy(), y=index["index"].to_numpy(), mode="lines+markers", name="index",
-        line={"color": INDEX_LINE, "width": 2}, marker={"size": 4, "opacity": 0},  # invisible: a click picks a day
+        line={"color": INDEX_LINE, "width": 2}, marker={"size": 4, "opacity": 0},  # invisible, clickable
         text=index["level"].to_numpy(), customdata=index["raw"].to_numpy(),
-        hovertemplate="%{x|%Y-%m-%d}<br>index %{y:.2f} (%{text})<br>raw %{customdata:.1f}<extra></extra>")]
+        hovertemplate="index %{y:.2f} (%{text}), raw %{customdata:.1f}<extra></extra>")]
     if pulse is not None and pulse.height:
         traces.append(go.Scatter(
             x=pulse["date"].to_numpy(), y=pulse["index"].to_numpy(), mode="lines", name="pulse (short memory)",
             line={"color": PULSE_LINE, "width": 1.2, "dash": "dot"},
-            hovertemplate="%{x|%Y-%m-%d}<br>pulse %{y:.2f}<extra></extra>"))
+            hovertemplate="pulse %{y:.2f}<extra></extra>"))
     if events is not None and events.height:
         marks = events.join(index.select("date", "index"), on="date", how="inner")
         for positive, name, colour in ((True, "cooperative event", COOPERATION),
@@ -99,15 +99,16 @@ def index_figure(index: pl.DataFrame, events: pl.DataFrame | None = None, pulse:
                         "line": {"color": "white", "width": 0.5}, "opacity": 0.85},
                 customdata=list(zip(part["type"].to_list(), [safe_text(s) for s in part["summary"].to_list()],
                                     part["value"].to_list())),
-                hovertemplate="<b>%{x|%Y-%m-%d}</b> · %{customdata[0]}<br>%{customdata[1]}<br>"
+                hovertemplate="<b>%{x|%Y-%m-%d} · %{customdata[0]}</b><br>%{customdata[1]}<br>"
                               "contribution on the day: %{customdata[2]:+.2f} raw points<extra></extra>"))
     bands = [{"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": low, "y1": high,
               "fillcolor": LEVEL_COLOURS[name], "opacity": BAND_OPACITY, "line": {"width": 0}, "layer": "below"}
              for low, high, name in LEVELS]
     names = [{"xref": "paper", "x": 1, "xanchor": "right", "yref": "y", "y": (low + high) / 2, "text": name,
               "showarrow": False, "font": {"size": 10, "color": "#555555"}} for low, high, name in LEVELS]
-    layout = _layout(title, "index (−10 … +10)", height, shapes=bands, annotations=names,
-                     xaxis={"rangeslider": {"visible": True, "thickness": 0.08}},
+    # One hover label per day (the index and that day's events); a click anywhere picks the day.
+    layout = _layout(title, "index (−10 … +10)", height, shapes=bands, annotations=names, hovermode="x unified",
+                     xaxis={"rangeslider": {"visible": True, "thickness": 0.08}, "hoverformat": "%Y-%m-%d"},
                      yaxis={"range": [-10, 10], "dtick": 2})
     return go.Figure(data=traces, layout=layout)
 
