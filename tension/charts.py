@@ -76,31 +76,33 @@ def index_figure(index: pl.DataFrame, events: pl.DataFrame | None = None, pulse:
                  *, title: str = "China–US relations index", height: int = 460) -> go.Figure:
     """The daily index with the six level bands shaded, event markers (hover: date, type, summary, value) and a
     range slider; ``pulse`` (date, index) adds the short-memory line; ``events`` is a scored event frame."""
-    traces = [go.Scatter(
-        x=index["date"].to_numpy(), y=index["index"].to_numpy(), mode="lines+markers", name="index",
-        line={"color": INDEX_LINE, "width": 2}, marker={"size": 4, "opacity": 0},  # invisible, clickable
-        text=index["level"].to_numpy(), customdata=index["raw"].to_numpy(),
-        hovertemplate="index %{y:.2f} (%{text}), raw %{customdata:.1f}<extra></extra>")]
-    if pulse is not None and pulse.height:
-        traces.append(go.Scatter(
-            x=pulse["date"].to_numpy(), y=pulse["index"].to_numpy(), mode="lines", name="pulse (short memory)",
-            line={"color": PULSE_LINE, "width": 1.2, "dash": "dot"},
-            hovertemplate="pulse %{y:.2f}<extra></extra>"))
+    traces = []
     if events is not None and events.height:
         marks = events.join(index.select("date", "index"), on="date", how="inner")
-        for positive, name, colour in ((True, "cooperative event", COOPERATION),
-                                       (False, "confrontational event", CONFRONTATION)):
+        for rank, positive, name, colour in ((3, True, "cooperative event", COOPERATION),
+                                             (4, False, "confrontational event", CONFRONTATION)):
             part = marks.filter((pl.col("value") > 0) == positive)
             if part.height == 0:
                 continue
             traces.append(go.Scatter(
-                x=part["date"].to_numpy(), y=part["index"].to_numpy(), mode="markers", name=name,
-                marker={"color": colour, "size": (4 + 2 * part["value"].abs().clip(0, 12)).to_numpy(),
-                        "line": {"color": "white", "width": 0.5}, "opacity": 0.85},
+                x=part["date"].to_numpy(), y=part["index"].to_numpy(), mode="markers", name=name, legendrank=rank,
+                marker={"color": colour, "size": (3 + 0.8 * part["value"].abs().clip(0, 12)).to_numpy(),
+                        "line": {"color": "white", "width": 0.3}, "opacity": 0.6},
                 customdata=list(zip(part["type"].to_list(), [safe_text(s) for s in part["summary"].to_list()],
                                     part["value"].to_list())),
                 hovertemplate="<b>%{x|%Y-%m-%d} · %{customdata[0]}</b><br>%{customdata[1]}<br>"
                               "contribution on the day: %{customdata[2]:+.2f} raw points<extra></extra>"))
+    # The lines are drawn after the markers so they stay visible on a dense record.
+    traces.append(go.Scatter(
+        x=index["date"].to_numpy(), y=index["index"].to_numpy(), mode="lines+markers", name="index", legendrank=1,
+        line={"color": INDEX_LINE, "width": 2}, marker={"size": 4, "opacity": 0},  # invisible, clickable
+        text=index["level"].to_numpy(), customdata=index["raw"].to_numpy(),
+        hovertemplate="index %{y:.2f} (%{text}), raw %{customdata:.1f}<extra></extra>"))
+    if pulse is not None and pulse.height:
+        traces.append(go.Scatter(
+            x=pulse["date"].to_numpy(), y=pulse["index"].to_numpy(), mode="lines", name="pulse (short memory)",
+            legendrank=2, line={"color": PULSE_LINE, "width": 1.2, "dash": "dot"},
+            hovertemplate="pulse %{y:.2f}<extra></extra>"))
     bands = [{"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": low, "y1": high,
               "fillcolor": LEVEL_COLOURS[name], "opacity": BAND_OPACITY, "line": {"width": 0}, "layer": "below"}
              for low, high, name in LEVELS]

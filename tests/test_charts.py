@@ -29,8 +29,9 @@ def test_index_figure_bands_line_markers(sample):
     assert bands == [(lo, hi) for lo, hi, _ in LEVELS]
     assert [s.fillcolor for s in fig.layout.shapes] == [charts.LEVEL_COLOURS[n] for _, _, n in LEVELS]
     assert [a.text for a in fig.layout.annotations] == [n for _, _, n in LEVELS]
-    assert names(fig) == ["index", "cooperative event", "confrontational event"]
-    line = fig.data[0]
+    assert names(fig) == ["cooperative event", "confrontational event", "index"]  # lines drawn on top
+    assert [t.legendrank for t in fig.data] == [3, 4, 1]
+    line = fig.data[2]
     assert list(line.y) == pytest.approx(index["index"].to_list())
     assert fig.layout.xaxis.rangeslider.visible is True
     assert tuple(fig.layout.yaxis.range) == (-10, 10)
@@ -40,7 +41,7 @@ def test_index_figure_bands_line_markers(sample):
 def test_markers_carry_contributions_and_escaped_text(sample):
     index, scored = sample
     fig = charts.index_figure(index, scored)
-    coop, conf = fig.data[1], fig.data[2]
+    coop, conf = fig.data[0], fig.data[1]
     # customdata = (type, summary, value); value is the event's contribution to raw on its day
     assert [c[0] for c in coop.customdata] == ["talks", "statement"]
     assert coop.customdata[0][2] == 4.0

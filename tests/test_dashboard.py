@@ -14,9 +14,9 @@ D = dt.date.fromisoformat
 
 @pytest.fixture
 def two() -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Talks (+4) on Jan 1 and sanctions (−7) on Jan 3 2023, no decay: raw 4, 4, −3."""
+    """Talks (+4) on Jan 1 and sanctions (−7) on Jan 3 2023, no decay, scale 60: raw 4, 4, −3."""
     events = make_events([("2023-01-01", "talks", 1.0), ("2023-01-03", "sanctions", 1.0)])
-    return compute_index(events, half_life=math.inf), score_events(events)
+    return compute_index(events, half_life=math.inf, scale=60.0), score_events(events)
 
 
 def test_frame_key_changes_with_content():
@@ -55,7 +55,7 @@ def test_headline_by_hand(two):
 
 def test_headline_range_and_30_day_change():
     events = make_events([("2023-01-01", "talks", 1.0), ("2023-01-31", "sanctions", 1.0)])
-    index, scored = compute_index(events, half_life=math.inf), score_events(events)
+    index, scored = compute_index(events, half_life=math.inf, scale=60.0), score_events(events)
     h = dash.headline(index, scored)
     assert h.change_30d == pytest.approx(10 * math.tanh(-3 / 60) - 10 * math.tanh(4 / 60))
     late = dash.headline(index, scored, start=D("2023-01-02"))
