@@ -147,17 +147,31 @@ def contributions_figure(index: pl.DataFrame, weights: dict[str, float] | None =
     return go.Figure(data=traces, layout=layout)
 
 
-def tone_figure(index: pl.DataFrame, *, title: str = "Tone of official statements", height: int = 300) -> go.Figure:
-    """The mean tone of each day's quoted statements (VADER compound, −1..+1), coloured by sign."""
+def rolling_tone(index: pl.DataFrame, window: int = 90) -> pl.DataFrame:
+    """``date, tone``: the mean tone of all statements in the ``window`` days up to each day (null without any)."""
+    total = (pl.col("tone_mean").fill_null(0.0) * pl.col("n_statements")).rolling_sum(window, min_samples=1)
+    count = pl.col("n_statements").rolling_sum(window, min_samples=1)
+    return index.select("date", tone=pl.when(count > 0).then(total / count))
+
+
+def tone_figure(index: pl.DataFrame, *, title: str = "Tone of official statements", height: int = 300,
+                window: int = 90) -> go.Figure:
+    """The mean tone of each day's quoted statements (tone −1..+1, bars coloured by sign) and its ``window``-day
+    mean over all statements (line)."""
     days = index.filter(pl.col("n_statements") > 0)
     traces, notes = [], []
     if days.height:
+        trend = rolling_tone(index, window)
+        traces.append(go.Scatter(x=trend["date"].to_numpy(), y=trend["tone"].to_numpy(), mode="lines",
+                                 name=f"{window}-day mean", line={"color": TONE, "width": 2},
+                                 hovertemplate=f"%{{x|%Y-%m-%d}}<br>{window}-day mean %{{y:+.2f}}<extra></extra>"))
         tone = days["tone_mean"]
         traces.append(go.Bar(x=days["date"].to_numpy(), y=tone.to_numpy(), name="mean tone",
                              marker={"color": [COOPERATION if v >= 0 else CONFRONTATION for v in tone.to_list()]},
                              customdata=days["n_statements"].to_numpy(),
                              hovertemplate="%{x|%Y-%m-%d}<br>tone %{y:+.2f} over %{customdata} statement(s)"
                                            "<extra></extra>"))
+        traces.reverse()  # bars first, the mean line on top
     else:
         notes.append({"text": "no quoted statements in this range", "showarrow": False, "x": 0.5, "y": 0.5,
                       "xref": "paper", "yref": "paper"})

@@ -82,11 +82,23 @@ def test_contributions_respect_weight_sign(sample):
 def test_tone_figure(sample):
     index, _ = sample
     fig = charts.tone_figure(index)
-    assert len(fig.data) == 1
+    assert names(fig) == ["mean tone", "90-day mean"]
     assert list(fig.data[0].y) == pytest.approx([index["tone_mean"][3]])
     assert fig.data[0].marker.color == (charts.COOPERATION,)
+    assert np.isnan(np.asarray(fig.data[1].y[:3], dtype=float)).all()  # no statement yet: no mean
+    assert fig.data[1].y[3] == pytest.approx(index["tone_mean"][3])
     empty = charts.tone_figure(index.head(3))
     assert len(empty.data) == 0 and "no quoted statements" in empty.layout.annotations[0].text
+
+
+def test_rolling_tone_by_hand():
+    events = make_events([("2023-01-01", "statement", 1.0), ("2023-01-01", "statement", 1.0),
+                          ("2023-01-03", "statement", 1.0), ("2023-01-06", "talks", 1.0)],
+                         statements={0: "a", 1: "b", 2: "c"}).with_columns(tone=pl.Series([0.6, 0.0, -0.3, 0.0]))
+    trend = charts.rolling_tone(compute_index(events), window=3)["tone"].to_list()
+    # window of 3 days: day1 (0.6+0)/2, day2 same, day3 (0.6+0-0.3)/3, day4 -0.3/1, day5 -0.3/1, day6 none
+    assert trend[:5] == pytest.approx([0.3, 0.3, 0.1, -0.3, -0.3])
+    assert trend[5] is None
 
 
 def test_drivers_figure_largest_on_top():
