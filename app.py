@@ -100,7 +100,7 @@ def reset(lo: dt.date, hi: dt.date) -> None:
     """All settings back to the library defaults and the full date range."""
     apply_weights(tension.default_weights())
     st.session_state.update(tone_weight=tension.DEFAULT_TONE_WEIGHT, half_life=tension.DEFAULT_HALF_LIFE,
-                            pulse=False, dates=(lo, hi))
+                            pulse=False, dates=(lo, hi), day=hi, f_types=[], f_actors=[], f_text="")
 
 
 def pick_day(lo: dt.date, hi: dt.date) -> None:
@@ -259,8 +259,11 @@ def main() -> None:
     label = st.session_state.get("tension_events_label", "Imported events") if events is not None else BUNDLED_LABEL
     if events is None:
         events = bundled_events()
-    weights, tone_weight, half_life, pulse, (start, end) = sidebar(events, label)
     key = dash.frame_key(events)
+    if st.session_state.get("tension_view_key", key) != key:
+        show_all(events)  # a new working set (upload or another page): show all of it
+    st.session_state["tension_view_key"] = key
+    weights, tone_weight, half_life, pulse, (start, end) = sidebar(events, label)
     events = toned(key, events)
     base = daily(key, events)
     index = tension.weigh(decayed(key, half_life, base), weights, tone_weight=tone_weight)

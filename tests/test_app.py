@@ -1,5 +1,6 @@
 """AppTest runs of the dashboard (app.py): widgets by key, no exceptions, settings, uploads and the tone box."""
 
+import datetime as dt
 import json
 import math
 from pathlib import Path
@@ -186,6 +187,21 @@ def test_imported_working_set_contract(app):
     at = app.run()
     assert not at.exception
     assert "GDELT import" in source(at) and "2 events" in source(at)
+
+
+def test_a_new_working_set_from_another_page_shows_all_of_it(app):
+    at = app.run()
+    bundled = tension.load_events(APP.parent / "data" / "events.csv")
+    at.slider(key="dates").set_value((bundled["date"].min(), bundled["date"].min() + dt.timedelta(days=400))).run()
+    # spans the old sub-range, so only the change of working set (not the range check) can reset the view
+    wide = tension.load_events(GOOD.replace(b"2021-03-18", b"2010-03-18").replace(b"2021-03-22", b"2030-03-22"))
+    assert wide["date"].min() < bundled["date"].min() and wide["date"].max() > bundled["date"].max()
+    at.session_state["tension_events"] = wide  # what an import page does
+    at.session_state["tension_events_label"] = "wide import"
+    at.run()
+    assert not at.exception
+    assert at.slider(key="dates").value == (wide["date"].min(), wide["date"].max())
+    assert at.date_input(key="day").value == wide["date"].max()
 
 
 def test_tone_box(app):
