@@ -61,7 +61,7 @@ def on_upload() -> None:
     try:
         events = tension.load_events(upload.getvalue(), name=upload.name, max_bytes=upload_limit())
     except tension.EventDataError as exc:
-        st.session_state["upload_problems"] = (exc.name, [vars(p) for p in exc.problems], exc.total)
+        st.session_state["upload_problems"] = (exc.name, dash.problems_frame(exc.problems), exc.total)
         return
     st.session_state.pop("upload_problems", None)
     st.session_state["tension_events"] = events
@@ -218,10 +218,10 @@ def events_section(scored: pl.DataFrame, start: dt.date, end: dt.date) -> None:
 def upload_problems() -> None:
     """Every problem of a rejected upload with its line, column and value."""
     name, problems, total = st.session_state["upload_problems"]
-    st.error(f"{dash.md_escape(name)} was not loaded: {total} problem(s). Nothing was dropped; fix the file "
-             "and upload it again. The working set is unchanged.")
-    st.dataframe(pl.DataFrame(problems, schema={"line": pl.Int64, "column": pl.String, "value": pl.String,
-                                                "message": pl.String}), hide_index=True, key="problems")
+    listed = "" if total == problems.height else f" (the first {problems.height} are listed)"
+    st.error(f"{dash.md_escape(name)} was not loaded: {total} problem(s){listed}. Nothing was dropped; fix the "
+             "file and upload it again. The working set is unchanged.")
+    st.dataframe(problems, hide_index=True, key="problems")
 
 
 def tone_box() -> None:
@@ -246,12 +246,6 @@ def downloads(view: pl.DataFrame, scored: pl.DataFrame, values: dict[str, object
     st.caption("The three files share the settings key in their names, so data and settings stay paired.")
 
 
-def how_it_works() -> None:
-    """The formula, with the library's current defaults."""
-    with st.expander("How the index works"):
-        st.markdown(dash.method_markdown())
-
-
 def main() -> None:
     """Lay out the page."""
     st.set_page_config(page_title="tension · China–US relations index", layout="wide")
@@ -272,7 +266,7 @@ def main() -> None:
     st.title("tension · China–US relations index")
     st.info(f"**Data source:** {dash.md_escape(label)} · {events.height:,} events, {events['date'].min()} to "
             f"{events['date'].max()}")
-    how_it_works()
+    st.expander("How the index works").markdown(dash.method_markdown())
     if "upload_problems" in st.session_state:
         upload_problems()
     h = dash.headline(index, scored, start, end)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from tension.events import Problem
 from tension.index import DEFAULT_HALF_LIFE, DEFAULT_SCALE, DEFAULT_TONE_WEIGHT, LEVELS, PULSE_HALF_LIFE, level_of
 from tension.taxonomy import resolve_weights, type_ids
 
@@ -115,6 +116,12 @@ def filter_events(scored: pl.DataFrame, *, types: list[str] | None = None, actor
             hit = hit | pl.col(c).fill_null("").str.to_lowercase().str.contains(needle, literal=True)
         out = out.filter(hit)
     return out.sort("date", descending=True)
+
+
+def problems_frame(problems: list[Problem]) -> pl.DataFrame:
+    """Problems of an event file as a table: line, column, value, message (one row each, in order)."""
+    return pl.DataFrame([(p.line, p.column, p.value, p.message) for p in problems], orient="row",
+                        schema={"line": pl.Int64, "column": pl.String, "value": pl.String, "message": pl.String})
 
 
 def events_table(events: pl.DataFrame) -> pl.DataFrame:

@@ -156,6 +156,15 @@ def test_bad_upload_lists_every_problem(app):
     assert "Bundled" in source(at)  # the working set is unchanged
 
 
+def test_many_problems_say_how_many_are_listed(app):
+    rows = b"".join(b"2021-03-%02d,nonsense,USA,CHN,x,test\n" % (1 + i % 28) for i in range(60))
+    at = app.run()
+    at.file_uploader(key="upload").set_value(("many.csv", BAD.split(b"\n")[0] + b"\n" + rows, "text/csv")).run()
+    assert not at.exception
+    shown = table(at, "line").shape[0]
+    assert f"60 problem(s) (the first {shown} are listed)" in at.error[0].value.replace("\\", "")
+
+
 def test_oversize_upload_is_refused(app):
     at = app.run()
     limit = int(st.get_option("server.maxUploadSize")) * 1024 * 1024

@@ -7,6 +7,7 @@ import pytest
 
 from tension import DEFAULT_HALF_LIFE, PULSE_HALF_LIFE, compute_index, export_csv, score_events, type_ids
 from tension import dashboard as dash
+from tension.events import Problem
 from tests.conftest import make_events
 
 D = dt.date.fromisoformat
@@ -79,6 +80,16 @@ def test_filter_events():
     assert dash.filter_events(scored, text="UNFAIR (AND")["type"].to_list() == ["tariffs"]  # literal, any case
     assert dash.filter_events(scored, text="nothing like this").height == 0
     assert dash.filter_events(scored, start=D("2023-01-02"), end=D("2023-01-02"))["type"].to_list() == ["sanctions"]
+
+
+def test_problems_frame_keeps_every_problem_in_order():
+    problems = [Problem(2, "date", "2021-13-01", "bad date"), Problem(None, None, None, "empty file"),
+                Problem(3, "type", "sanction", "unknown type")]
+    table = dash.problems_frame(problems)
+    assert table.columns == ["line", "column", "value", "message"]
+    assert table.rows() == [(2, "date", "2021-13-01", "bad date"), (None, None, None, "empty file"),
+                            (3, "type", "sanction", "unknown type")]
+    assert dash.problems_frame([]).height == 0
 
 
 def test_actor_choices_countries_first():
