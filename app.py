@@ -194,6 +194,7 @@ def drivers_section(index: pl.DataFrame, scored: pl.DataFrame, half_life: float,
         left.dataframe(why.select("date", "type", "summary", "value", "age_days", "memory", "contribution"),
                        hide_index=True, height=min(360, 38 + 35 * why.height), column_config={
                            "date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+                           "summary": st.column_config.TextColumn(width="large"),
                            **{c: st.column_config.NumberColumn(format="%+.3f") for c in ("value", "contribution")}})
         right.plotly_chart(charts.drivers_figure(why, title=f"Largest contributions on {day}",
                                                  height=150 + 20 * min(why.height, 12)), key="drivers")
