@@ -211,7 +211,7 @@ def events_section(scored: pl.DataFrame, start: dt.date, end: dt.date) -> None:
     st.caption(f"{shown.height:,} events")
     st.dataframe(shown, hide_index=True, column_config={
         "date": st.column_config.DateColumn(format="YYYY-MM-DD"),
-        "url": st.column_config.LinkColumn("link"),
+        "summary": st.column_config.TextColumn(width="large"), "url": st.column_config.LinkColumn("link"),
         "value": st.column_config.NumberColumn(format="%+.2f", help="weight × salience + tone weight × tone"),
         "tone": st.column_config.NumberColumn(format="%+.2f")})
 
