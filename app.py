@@ -22,6 +22,7 @@ DATA = Path(__file__).parent / "data" / "events.csv"
 BUNDLED_LABEL = "Bundled China–US record (data/events.csv)"
 GROUPS = (("cooperative", "Cooperative"), ("neutral", "Neutral"), ("confrontational", "Confrontational"))
 URL = "query-params"
+TABS = ("Contributions by type", "Statement tone", "Events", "Tone of a statement", "Downloads")
 
 
 @st.cache_data(show_spinner=False)
@@ -282,17 +283,23 @@ def main() -> None:
                     config={"displaylogo": False})
     extremes(h)
     drivers_section(index, scored, half_life, start, end)
-    tabs = st.tabs(["Contributions by type", "Statement tone", "Events", "Tone of a statement", "Downloads"])
-    tabs[0].plotly_chart(charts.contributions_figure(view, weights), key="contrib_chart")
-    tabs[1].plotly_chart(charts.tone_figure(view), key="tone_chart")
-    with tabs[2]:
-        events_section(scored, start, end)
-    with tabs[3]:
-        tone_box()
-    values = dash.settings(weights, tone_weight=tone_weight, half_life=half_life, scale=tension.DEFAULT_SCALE,
-                           start=start, end=end, source=label)
-    with tabs[4]:
-        downloads(view, dash.in_range(scored, start, end), values)
+    # Only the open tab is built (its name is in the URL as ?tab=...).
+    charts_tab, tone_tab, events_tab, box_tab, downloads_tab = st.tabs(TABS, key="tab", bind=URL)
+    if charts_tab.open:
+        charts_tab.plotly_chart(charts.contributions_figure(view, weights), key="contrib_chart")
+    if tone_tab.open:
+        tone_tab.plotly_chart(charts.tone_figure(view), key="tone_chart")
+    if events_tab.open:
+        with events_tab:
+            events_section(scored, start, end)
+    if box_tab.open:
+        with box_tab:
+            tone_box()
+    if downloads_tab.open:
+        values = dash.settings(weights, tone_weight=tone_weight, half_life=half_life, scale=tension.DEFAULT_SCALE,
+                               start=start, end=end, source=label)
+        with downloads_tab:
+            downloads(view, dash.in_range(scored, start, end), values)
 
 
 main()

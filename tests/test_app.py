@@ -58,8 +58,24 @@ def test_default_run(app):
     assert at.slider(key="w_sanctions").value == tension.default_weights()["sanctions"]
     assert at.slider(key="tone_weight").value == tension.DEFAULT_TONE_WEIGHT
     assert at.select_slider(key="half_life").value == tension.DEFAULT_HALF_LIFE
-    assert {b.key for b in at.get("download_button")} == {"dl_index", "dl_events", "dl_settings"}
     assert "index" in trace_names(at) and "pulse (short memory)" not in trace_names(at)
+    assert [t.label for t in at.tabs] == ["Contributions by type", "Statement tone", "Events", "Tone of a statement",
+                                          "Downloads"]
+    assert len(at.get("plotly_chart")) == 3  # index, drivers and the open tab's chart; closed tabs are not built
+    assert not at.get("download_button")
+
+
+def test_tabs_open_from_state_and_url(app):
+    at = app.run()
+    at.session_state["tab"] = "Downloads"
+    at.run()
+    assert not at.exception
+    assert {b.key for b in at.get("download_button")} == {"dl_index", "dl_events", "dl_settings"}
+    fresh = AppTest.from_file(APP, default_timeout=60)
+    fresh.query_params["tab"] = "Statement tone"
+    fresh.run()
+    assert not fresh.exception
+    assert "mean tone" in trace_names(fresh, 2) or "no quoted statements" in fresh.get("plotly_chart")[2].proto.spec
 
 
 def test_drivers_add_up_to_raw(app):
@@ -119,7 +135,7 @@ def test_query_params_reproduce_the_view(app):
 
 def test_invalid_query_params_are_ignored(app):
     app.query_params.update({"dates": ["2010-01-01", "2030-01-01"], "w_talks": "99", "half_life": "bogus",
-                             "day": "1999-01-01", "f_types": ["nonsense", "talks"]})
+                             "day": "1999-01-01", "f_types": ["nonsense", "talks"], "tab": "Events"})
     at = app.run()
     assert not at.exception
     events = tension.load_events(APP.parent / "data" / "events.csv")
@@ -214,6 +230,7 @@ def test_a_new_working_set_from_another_page_shows_all_of_it(app):
 
 
 def test_tone_box(app):
+    app.session_state["tab"] = "Tone of a statement"
     at = app.run()
     text = "We firmly oppose this provocation and will take resolute countermeasures."
     at.text_area(key="tone_text").set_value(text).run()
@@ -225,6 +242,7 @@ def test_tone_box(app):
 
 
 def test_event_filters(app):
+    app.query_params["tab"] = "Events"
     at = app.run()
     at.multiselect(key="f_types").set_value(["sanctions"]).run()
     assert not at.exception
