@@ -1,0 +1,217 @@
+"""UI-independent helpers for the dashboard: data keys, headline numbers, event filters, settings and file names.
+
+Nothing here imports streamlit; ``app.py`` lays out widgets and calls these functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+
+import polars as pl
+
+from tension.events import Problem
+from tension.index import DEFAULT_HALF_LIFE, DEFAULT_SCALE, DEFAULT_TONE_WEIGHT, LEVELS, PULSE_HALF_LIFE, level_of
+from tension.taxonomy import resolve_weights, type_ids
+
+#: Half-life choices (days) offered by the dashboard; the library default and the pulse are always included.
+HALF_LIFE_STEPS = (0.0, 7.0, 14.0, 30.0, 60.0, 90.0, 180.0, 365.0, 730.0, 1095.0, 1825.0, 3650.0)
+#: Columns of the events table, in display order (those present in the frame are shown).
+EVENT_COLUMNS = ("date", "type", "value", "actor", "target", "summary", "statement", "speaker", "tone",
+                 "salience", "source", "url", "id")
+
+
+def frame_key(frame: pl.DataFrame) -> str:
+    """A short content key for an event frame (changes when any row, column or dtype changes)."""
+    digest = hashlib.sha1(str(frame.schema).encode())
+    if frame.height:
+        digest.update(str(int(frame.hash_rows(seed=7).sum())).encode())
+    digest.update(str(frame.height).encode())
+    return digest.hexdigest()[:16]
+
+
+def half_life_options() -> list[float]:
+    """Half-life slider stops in days, ascending, ending with ``math.inf`` (no decay)."""
+    return [*sorted({*HALF_LIFE_STEPS, DEFAULT_HALF_LIFE, PULSE_HALF_LIFE}), math.inf]
+
+
+def format_half_life(days: float) -> str:
+    """A half-life as slider text: 'no memory', '14 days', '365 days', 'no decay'."""
+    if math.isinf(days):
+        return "no decay"
+    if days == 0:
+        return "no memory"
+    return f"{days:g} days"
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The numbers at the top of the page for a date range."""
+
+    date: dt.date
+    index: float
+    level: str
+    change_30d: float | None
+    n_events: int
+    most_confrontational: dict | None
+    most_cooperative: dict | None
+
+
+def in_range(frame: pl.DataFrame, start: dt.date | None, end: dt.date | None) -> pl.DataFrame:
+    """Rows of ``frame`` whose ``date`` lies in [start, end] (either bound may be None)."""
+    out = frame
+    if start is not None:
+        out = out.filter(pl.col("date") >= start)
+    if end is not None:
+        out = out.filter(pl.col("date") <= end)
+    return out
+
+
+def headline(index: pl.DataFrame, scored: pl.DataFrame, start: dt.date | None = None,
+             end: dt.date | None = None) -> Headline:
+    """Latest index in range with its level, its change over 30 days, and the extreme events in range."""
+    rows = in_range(index, start, end)
+    if rows.height == 0:
+        raise ValueError("no days of the index in the selected range")
+    last = rows.row(-1, named=True)
+    before = index.filter(pl.col("date") == last["date"] - dt.timedelta(days=30))
+    change = float(last["index"] - before["index"][0]) if before.height else None
+    events = in_range(scored, start, end)
+    low = events.sort("value").row(0, named=True) if events.height else None
+    high = events.sort("value", descending=True).row(0, named=True) if events.height else None
+    return Headline(date=last["date"], index=float(last["index"]), level=level_of(float(last["index"])),
+                    change_30d=change, n_events=events.height,
+                    most_confrontational=low if low and low["value"] < 0 else None,
+                    most_cooperative=high if high and high["value"] > 0 else None)
+
+
+def event_label(event: dict) -> str:
+    """An event as short text: 'YYYY-MM-DD type (value): summary'."""
+    return f"{event['date']} {event['type']} ({event['value']:+.1f}): {event['summary']}"
+
+
+def actor_country(actor: str) -> str:
+    """The country part of an actor ('USA: State Department' → 'USA')."""
+    return actor.split(":", 1)[0].strip()
+
+
+def filter_events(scored: pl.DataFrame, *, types: list[str] | None = None, actors: list[str] | None = None,
+                  text: str = "", start: dt.date | None = None, end: dt.date | None = None) -> pl.DataFrame:
+    """Events in range matching any of ``types``, any of ``actors`` (exact actor or its country) and ``text``
+    (case-insensitive, literal, in summary, statement, actor, target or source); newest first."""
+    out = in_range(scored, start, end)
+    if types:
+        out = out.filter(pl.col("type").is_in(types))
+    if actors:
+        out = out.filter(pl.col("actor").is_in(actors)
+                         | pl.col("actor").str.split(":").list.first().str.strip_chars().is_in(actors))
+    needle = text.strip().lower()
+    if needle:
+        cols = [c for c in ("summary", "statement", "actor", "target", "source") if c in out.columns]
+        hit = pl.lit(False)
+        for c in cols:
+            hit = hit | pl.col(c).fill_null("").str.to_lowercase().str.contains(needle, literal=True)
+        out = out.filter(hit)
+    return out.sort("date", descending=True)
+
+
+def problems_frame(problems: list[Problem]) -> pl.DataFrame:
+    """Problems of an event file as a table: line, column, value, message (one row each, in order)."""
+    return pl.DataFrame([(p.line, p.column, p.value, p.message) for p in problems], orient="row",
+                        schema={"line": pl.Int64, "column": pl.String, "value": pl.String, "message": pl.String})
+
+
+def events_table(events: pl.DataFrame) -> pl.DataFrame:
+    """The columns of ``events`` shown in the events table, in display order; an empty ``url`` becomes null."""
+    out = events.select([c for c in EVENT_COLUMNS if c in events.columns])
+    if "url" in out.columns:
+        out = out.with_columns(url=pl.when(pl.col("url").str.strip_chars() != "").then(pl.col("url")))
+    return out
+
+
+def actor_choices(events: pl.DataFrame) -> list[str]:
+    """Countries and actors of ``events``, countries first, each sorted."""
+    actors = sorted(set(events["actor"].to_list()))
+    countries = sorted({actor_country(a) for a in actors})
+    return countries + [a for a in actors if a not in countries]
+
+
+def settings(weights: dict[str, float], *, tone_weight: float, half_life: float, scale: float,
+             start: dt.date | None, end: dt.date | None, source: str) -> dict[str, object]:
+    """The settings that produce an index, as a flat JSON-ready dict (weights as ``w_<type>``)."""
+    w = resolve_weights(weights)
+    return {
+        "source": source,
+        "half_life_days": "inf" if math.isinf(half_life) else half_life,
+        "tone_weight": float(tone_weight),
+        "scale": float(scale),
+        "start": start.isoformat() if start else "",
+        "end": end.isoformat() if end else "",
+        **{f"w_{t}": w[t] for t in type_ids()},
+    }
+
+
+def settings_key(values: dict[str, object]) -> str:
+    """A short stable hash of settings, used in download file names to pair data and settings files."""
+    return hashlib.sha1(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:8]
+
+
+def settings_frame(values: dict[str, object]) -> pl.DataFrame:
+    """Settings as a two-column table (setting, value) for a CSV download."""
+    return pl.DataFrame({"setting": list(values), "value": [str(v) for v in values.values()]})
+
+
+def file_name(kind: str, values: dict[str, object]) -> str:
+    """Download file name for ``kind`` ('index', 'events', 'settings'): tension-<kind>-<end>-<settings key>.csv."""
+    end = values.get("end") or "all"
+    return f"tension-{kind}-{end}-{settings_key(values)}.csv"
+
+
+def selected_day(points: list[dict], lo: dt.date, hi: dt.date) -> dt.date | None:
+    """The day of the first clicked chart point (its x value, an ISO date or datetime text), within [lo, hi]."""
+    for point in points:
+        x = point.get("x")
+        if x is None:
+            continue
+        try:
+            day = dt.date.fromisoformat(str(x)[:10])
+        except ValueError:
+            continue
+        return min(max(day, lo), hi)
+    return None
+
+
+_MD_SPECIAL = "\\`*_{}[]<>()#+-.!|~$:"
+
+
+def md_escape(text: str) -> str:
+    """User text made literal for Streamlit markdown (every markdown-special character backslash-escaped)."""
+    return "".join("\\" + c if c in _MD_SPECIAL else c for c in text.replace("\n", " "))
+
+
+def method_markdown() -> str:
+    """The 'How the index works' text, with the library's current defaults filled in."""
+    return (
+        "Each event *e* is worth **v(e) = weight[type] × salience + tone_weight × tone(statement)** "
+        "(tone in −1..+1, 0 without a quoted statement).\n\n"
+        "```\n"
+        "shock_d = Σ v(e) over the events of day d\n"
+        "raw_d   = 2^(−1/h) × raw_(d−1) + shock_d        h = half-life in days\n"
+        "index_d = 10 × tanh(raw_d / scale)\n"
+        "```\n\n"
+        f"Defaults: half-life **{format_half_life(DEFAULT_HALF_LIFE)}** (the index is a stock that remembers), "
+        f"pulse half-life **{format_half_life(PULSE_HALF_LIFE)}**, tone weight **{DEFAULT_TONE_WEIGHT:g}**, "
+        f"scale **{DEFAULT_SCALE:g}** (raw = scale maps to 10·tanh(1) ≈ 7.6). "
+        "Levels: " + ", ".join(f"**{n}** [{lo:g}, {hi:g})" for lo, hi, n in LEVELS) + ".\n\n"
+        "Contributions by type split *raw* exactly, and the drivers of a day are the individual events with "
+        "their decayed contributions value × 2^(−age/h): they add up to that day's raw value. "
+        "Weights are on a −10..+10 scale grounded in Goldstein (CAMEO) and PLOVER scores; see the README."
+    )
+
+
+def levels_help() -> str:
+    """The six level bands as one line of text."""
+    return "Levels: " + ", ".join(f"{n} [{lo:g}, {hi:g})" for lo, hi, n in LEVELS)

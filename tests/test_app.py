@@ -1,0 +1,251 @@
+"""AppTest runs of the dashboard (app.py): widgets by key, no exceptions, settings, uploads and the tone box."""
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+
+import polars as pl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import tension
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+GOOD = (b"date,type,actor,target,summary,source\n"
+        b"2021-03-18,talks,USA: State Department,CHN,Anchorage talks open.,test\n"
+        b"2021-03-22,sanctions,USA: Treasury,CHN,Officials sanctioned.,test\n")
+BAD = (b"date,type,actor,target,summary,source\n"
+       b"2021-13-01,talks,USA,CHN,Bad month.,test\n"
+       b"2021-03-22,sanction,USA,CHN,Unknown type.,test\n")
+
+
+@pytest.fixture
+def app() -> AppTest:
+    """A fresh AppTest with an empty data cache (the cache lives for the whole process)."""
+    st.cache_data.clear()
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def trace_names(at: AppTest, chart: int = 0) -> list[str]:
+    """Names of the traces of the ``chart``-th Plotly chart on the page (from its JSON spec)."""
+    return [t.get("name") for t in json.loads(at.get("plotly_chart")[chart].proto.spec)["data"]]
+
+
+def metric(at: AppTest, label_start: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(label_start))
+
+
+def source(at: AppTest) -> str:
+    """The data-source banner as plain text (markdown escapes removed)."""
+    return at.info[0].value.replace("\\", "")
+
+
+def table(at: AppTest, first_column: str):
+    """The first st.dataframe whose first column is ``first_column`` (AppTest dataframes carry no key)."""
+    return next(d.value for d in at.dataframe if list(d.value.columns)[:1] == [first_column])
+
+
+def test_default_run(app):
+    at = app.run()
+    assert not at.exception
+    events = tension.load_events(APP.parent / "data" / "events.csv")
+    assert f"{events.height:,} events" in source(at)
+    assert "Bundled" in source(at)
+    assert metric(at, "Level") in {name for _, _, name in tension.LEVELS}
+    assert metric(at, "Events in range") == f"{events.height:,}"
+    assert at.slider(key="w_sanctions").value == tension.default_weights()["sanctions"]
+    assert at.slider(key="tone_weight").value == tension.DEFAULT_TONE_WEIGHT
+    assert at.select_slider(key="half_life").value == tension.DEFAULT_HALF_LIFE
+    assert "index" in trace_names(at) and "pulse (short memory)" not in trace_names(at)
+    assert [t.label for t in at.tabs] == ["Contributions by type", "Statement tone", "Events", "Tone of a statement",
+                                          "Downloads"]
+    assert len(at.get("plotly_chart")) == 3  # index, drivers and the open tab's chart; closed tabs are not built
+    assert not at.get("download_button")
+
+
+def test_tabs_open_from_state_and_url(app):
+    at = app.run()
+    at.session_state["tab"] = "Downloads"
+    at.run()
+    assert not at.exception
+    assert {b.key for b in at.get("download_button")} == {"dl_index", "dl_events", "dl_settings"}
+    fresh = AppTest.from_file(APP, default_timeout=60)
+    fresh.query_params["tab"] = "Statement tone"
+    fresh.run()
+    assert not fresh.exception
+    assert "mean tone" in trace_names(fresh, 2) or "no quoted statements" in fresh.get("plotly_chart")[2].proto.spec
+
+
+def test_drivers_add_up_to_raw(app):
+    at = app.run()
+    assert metric(at, "Raw value") == metric(at, "Sum of contributions")
+    first = tension.load_events(APP.parent / "data" / "events.csv")["date"].min()
+    at.date_input(key="day").set_value(first).run()
+    assert not at.exception
+    assert metric(at, "Raw value") == metric(at, "Sum of contributions")
+
+
+def test_sanctions_weight_moves_the_headline(app):
+    events = tension.load_events(APP.parent / "data" / "events.csv")
+    assert "sanctions" in events["type"].to_list()  # precondition of this test
+    at = app.run()
+    before = metric(at, "Index on")
+    at.slider(key="w_sanctions").set_value(10.0).run()
+    assert not at.exception
+    assert float(metric(at, "Index on")) > float(before)
+
+
+def test_presets_and_reset(app):
+    at = app.run()
+    plover = tension.presets()["PLOVER"]
+    at.selectbox(key="preset").set_value("PLOVER").run()
+    assert not at.exception
+    assert at.slider(key="w_incident").value == plover["incident"]
+    assert at.slider(key="w_cancellation").value == plover["cancellation"]
+    at.selectbox(key="preset").set_value("Equal magnitudes").run()
+    assert at.selectbox(key="preset").value is None
+    assert at.slider(key="w_talks").value == 5.0 and at.slider(key="w_sanctions").value == -5.0
+    at.slider(key="tone_weight").set_value(0.5).run()
+    at.select_slider(key="half_life").set_value(math.inf).run()
+    at.button(key="reset").click().run()
+    assert not at.exception
+    defaults = tension.default_weights()
+    assert all(at.slider(key=f"w_{t}").value == defaults[t] for t in tension.type_ids())
+    assert at.slider(key="tone_weight").value == tension.DEFAULT_TONE_WEIGHT
+    assert at.select_slider(key="half_life").value == tension.DEFAULT_HALF_LIFE
+
+
+def test_query_params_reproduce_the_view(app):
+    app.query_params.update({"w_talks": "2.5", "w_sanctions": "-9", "tone_weight": "1.5",
+                             "half_life": "30 days", "dates": ["2019-01-01", "2022-12-31"], "pulse": "true"})
+    at = app.run()
+    assert not at.exception
+    assert at.slider(key="w_talks").value == 2.5
+    assert at.slider(key="w_sanctions").value == -9.0
+    assert at.slider(key="tone_weight").value == 1.5
+    assert at.select_slider(key="half_life").value == 30.0
+    assert [d.isoformat() for d in at.slider(key="dates").value] == ["2019-01-01", "2022-12-31"]
+    assert at.toggle(key="pulse").value is True
+    assert "pulse (short memory)" in trace_names(at)
+    assert metric(at, "Index on").startswith(("+", "-")) and "2022-12-31" in next(
+        m.label for m in at.metric if m.label.startswith("Index on"))
+
+
+def test_invalid_query_params_are_ignored(app):
+    app.query_params.update({"dates": ["2010-01-01", "2030-01-01"], "w_talks": "99", "half_life": "bogus",
+                             "day": "1999-01-01", "f_types": ["nonsense", "talks"], "tab": "Events"})
+    at = app.run()
+    assert not at.exception
+    events = tension.load_events(APP.parent / "data" / "events.csv")
+    assert at.slider(key="dates").value == (events["date"].min(), events["date"].max())
+    assert at.slider(key="w_talks").value == tension.default_weights()["talks"]
+    assert at.select_slider(key="half_life").value == tension.DEFAULT_HALF_LIFE
+    assert at.date_input(key="day").value == events["date"].max()
+    assert at.multiselect(key="f_types").value == ["talks"]
+
+
+def test_good_upload_becomes_the_working_set_and_back(app):
+    at = app.run()
+    at.file_uploader(key="upload").set_value(("mine.csv", GOOD, "text/csv")).run()
+    assert not at.exception
+    assert "Uploaded file mine.csv" in source(at) and "2 events" in source(at)
+    assert isinstance(at.session_state["tension_events"], pl.DataFrame)
+    assert metric(at, "Events in range") == "2"
+    at.button(key="use_bundled").click().run()
+    assert not at.exception
+    assert "Bundled" in source(at)
+    assert "tension_events" not in at.session_state
+
+
+def test_bad_upload_lists_every_problem(app):
+    at = app.run()
+    at.file_uploader(key="upload").set_value(("bad.csv", BAD, "text/csv")).run()
+    assert not at.exception
+    assert "bad.csv was not loaded: 2 problem" in at.error[0].value.replace("\\", "")
+    problems = table(at, "line")
+    assert list(problems.columns) == ["line", "column", "value", "message"]
+    assert problems["line"].tolist() == [2, 3]
+    assert problems["column"].tolist() == ["date", "type"]
+    assert problems["value"].tolist() == ["2021-13-01", "sanction"]
+    assert "Bundled" in source(at)  # the working set is unchanged
+
+
+def test_many_problems_say_how_many_are_listed(app):
+    rows = b"".join(b"2021-03-%02d,nonsense,USA,CHN,x,test\n" % (1 + i % 28) for i in range(60))
+    at = app.run()
+    at.file_uploader(key="upload").set_value(("many.csv", BAD.split(b"\n")[0] + b"\n" + rows, "text/csv")).run()
+    assert not at.exception
+    shown = table(at, "line").shape[0]
+    assert f"60 problem(s) (the first {shown} are listed)" in at.error[0].value.replace("\\", "")
+
+
+def test_oversize_upload_is_refused(app):
+    at = app.run()
+    limit = int(st.get_option("server.maxUploadSize")) * 1024 * 1024
+    big = GOOD + b"#" * (limit + 1 - len(GOOD))
+    at.file_uploader(key="upload").set_value(("big.csv", big, "text/csv")).run()
+    assert not at.exception
+    assert "over the limit" in table(at, "line")["message"][0]
+    assert "Bundled" in source(at)
+
+
+def test_one_day_upload_with_markup_in_text(app):
+    one = (b"date,type,actor,target,summary,source,tone\n"
+           b"2021-03-18,talks,USA,CHN,<script>alert(1)</script> [x](javascript:alert(1)),test,0.5\n")
+    at = app.run()
+    at.file_uploader(key="upload").set_value(("one.csv", one, "text/csv")).run()
+    assert not at.exception
+    assert metric(at, "Events in range") == "1"
+    raw = tension.default_weights()["talks"] * 1.0 + tension.DEFAULT_TONE_WEIGHT * 0.5  # the file's own tone
+    assert metric(at, "Index on") == f"{10 * math.tanh(raw / tension.DEFAULT_SCALE):+.2f}"
+    at.select_slider(key="half_life").set_value(0.0).run()
+    assert not at.exception
+    assert metric(at, "Raw value") == metric(at, "Sum of contributions") == f"{raw:+.3f}"
+
+
+def test_imported_working_set_contract(app):
+    events = tension.load_events(GOOD, name="gdelt.csv")
+    app.session_state["tension_events"] = events
+    app.session_state["tension_events_label"] = "GDELT import"
+    at = app.run()
+    assert not at.exception
+    assert "GDELT import" in source(at) and "2 events" in source(at)
+
+
+def test_a_new_working_set_from_another_page_shows_all_of_it(app):
+    at = app.run()
+    bundled = tension.load_events(APP.parent / "data" / "events.csv")
+    at.slider(key="dates").set_value((bundled["date"].min(), bundled["date"].min() + dt.timedelta(days=400))).run()
+    # spans the old sub-range, so only the change of working set (not the range check) can reset the view
+    wide = tension.load_events(GOOD.replace(b"2021-03-18", b"2010-03-18").replace(b"2021-03-22", b"2030-03-22"))
+    assert wide["date"].min() < bundled["date"].min() and wide["date"].max() > bundled["date"].max()
+    at.session_state["tension_events"] = wide  # what an import page does
+    at.session_state["tension_events_label"] = "wide import"
+    at.run()
+    assert not at.exception
+    assert at.slider(key="dates").value == (wide["date"].min(), wide["date"].max())
+    assert at.date_input(key="day").value == wide["date"].max()
+
+
+def test_tone_box(app):
+    app.session_state["tab"] = "Tone of a statement"
+    at = app.run()
+    text = "We firmly oppose this provocation and will take resolute countermeasures."
+    at.text_area(key="tone_text").set_value(text).run()
+    assert not at.exception
+    assert metric(at, "Tone") == f"{tension.tone.score(text):+.3f}"
+    terms = table(at, "term")
+    assert list(terms.columns) == ["term", "valence"]
+    assert [tuple(r) for r in terms.itertuples(index=False)] == [(t, v) for t, v in tension.tone.explain(text)]
+
+
+def test_event_filters(app):
+    app.query_params["tab"] = "Events"
+    at = app.run()
+    at.multiselect(key="f_types").set_value(["sanctions"]).run()
+    assert not at.exception
+    events = tension.load_events(APP.parent / "data" / "events.csv")
+    n = events.filter(pl.col("type") == "sanctions").height
+    assert any(c.value == f"{n:,} events" for c in at.caption)
