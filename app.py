@@ -13,9 +13,8 @@ import polars as pl
 import streamlit as st
 
 import tension
-from tension import charts
+from tension import charts, with_tone
 from tension import dashboard as dash
-from tension.index import with_tone
 from tension.taxonomy import TYPES
 
 DATA = Path(__file__).parent / "data" / "events.csv"

@@ -19,6 +19,7 @@ from tension.index import (
     level_of,
     score_events,
     weigh,
+    with_tone,
 )
 from tension.taxonomy import TYPES, default_weights, presets, type_ids
 
@@ -26,4 +27,5 @@ __all__ = [
     "DEFAULT_HALF_LIFE", "DEFAULT_SCALE", "DEFAULT_TONE_WEIGHT", "LEVELS", "PULSE_HALF_LIFE", "TYPES",
     "EventDataError", "Problem", "aggregate", "compute_index", "decay_daily", "default_weights", "drivers",
     "export_csv", "level_of", "load_events", "parse_events", "presets", "score_events", "tone", "type_ids", "weigh",
+    "with_tone",
 ]
