@@ -14,6 +14,7 @@ import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from tension.cli_tone import add_tone_eval
 from tension.events import EventDataError, load_events
 from tension.export import export_csv
 from tension.index import DEFAULT_HALF_LIFE, DEFAULT_SCALE, DEFAULT_TONE_WEIGHT, compute_index
@@ -106,7 +107,7 @@ def add_score(sub: argparse._SubParsersAction) -> None:
 
 
 #: Every command's registration function; a new command adds one line here.
-COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (add_score,)
+COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (add_score, add_tone_eval)
 
 
 def build_parser() -> argparse.ArgumentParser:
