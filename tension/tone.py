@@ -59,9 +59,13 @@ class ToneModel:
 
 
 def _rows(name: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """The data rows of ``tension/lexicon/<name>`` with their line numbers (``#`` lines are comments)."""
-    path = f"tension/lexicon/{name}"
+    """The data rows of ``tension/lexicon/<name>`` with their line numbers."""
     text = resources.files("tension").joinpath("lexicon", name).read_text(encoding="utf-8")
+    return parse_table(text, f"tension/lexicon/{name}", columns)
+
+
+def parse_table(text: str, path: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """Rows of a tab-separated lexicon table with a header ``columns`` (``#`` lines are comments), numbered by line."""
     lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip() and not line.startswith("#")]
     if not lines or tuple(lines[0][1].split("\t")) != columns:
         line = lines[0][0] if lines else 1
