@@ -29,6 +29,7 @@ _PREFIX = "zzdip"
 _PLACEHOLDER = _PREFIX + "{}q"
 #: A clause ends at . ; ! ? followed by a space or the end (not the dot of "U.S." or "Mr."), or at a line break.
 _CLAUSE_END = re.compile(r"(?<!\b[A-Z])(?<!\bM[rs])[.;!?](?=\s|$)|\n")
+_WORD_START = re.compile(r"(?<![\w\-])\w")
 _TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": " - ", "–": "-", "\u00a0": " "})
 
 
@@ -54,7 +55,7 @@ class ToneModel:
     name: str
     vader: SentimentIntensityAnalyzer
     rules: tuple[PhraseRule, ...]
-    matcher: re.Pattern[str] | None
+    matchers: dict[str, re.Pattern[str]] | None
     emoji: re.Pattern[str] | None
 
 
@@ -158,9 +159,51 @@ def model(lexicon: str = DEFAULT_LEXICON) -> ToneModel:
     for rule in rules:
         merged[rule.token] = rule.valence
     vader.lexicon = merged  # this instance is private to the model being built
-    alternatives = "|".join(f"(?P<r{i}>{_compile(r.pattern)})" for i, r in enumerate(rules))
-    matcher = re.compile(rf"(?<![\w\-])(?:{alternatives})(?![\w\-])", re.IGNORECASE)
-    return ToneModel(lexicon, vader, rules, matcher, emoji)
+    firsts = [_first_chars(r.pattern) for r in rules]
+    keys = set().union(*(f for f in firsts if f is not None))
+    matchers = {}
+    for key in keys:
+        alternatives = "|".join(f"(?P<r{i}>{_compile(r.pattern)})" for i, (r, f) in enumerate(zip(rules, firsts))
+                                if f is None or key in f)
+        matchers[key] = re.compile(rf"(?:{alternatives})(?![\w\-])", re.IGNORECASE)
+    return ToneModel(lexicon, vader, rules, matchers, emoji)
+
+
+def _first_chars(pattern: str) -> set[str] | None:
+    """The lower-case characters a phrase pattern can start with (None: it could start with anything)."""
+    if not pattern:
+        return None
+    head = pattern[0]
+    if head == "(":
+        depth, j = 0, 0
+        while j < len(pattern):
+            depth += (pattern[j] == "(") - (pattern[j] == ")")
+            if depth == 0:
+                break
+            j += 1
+        inner, rest = pattern[1:j], pattern[j + 1:]
+        if inner.startswith("?"):
+            return None
+        alternatives, depth, start = [], 0, 0
+        for k, c in enumerate(inner):
+            depth += (c == "(") - (c == ")")
+            if c == "|" and depth == 0:
+                alternatives.append(inner[start:k])
+                start = k + 1
+        alternatives.append(inner[start:])
+        out: set[str] = set()
+        for alt in alternatives:
+            first = _first_chars(alt)
+            if first is None:
+                return None
+            out |= first
+        if rest[:1] in {"?", "*"} or rest.startswith("{0"):
+            tail = _first_chars(rest[1:] if rest[:1] in {"?", "*"} else rest[rest.index("}") + 1:])
+            return None if tail is None else out | tail
+        return out
+    if head.isalnum() and pattern[1:2] not in {"?", "*", "{"}:
+        return {head.lower()}
+    return None
 
 
 def analyzer(lexicon: str = DEFAULT_LEXICON) -> SentimentIntensityAnalyzer:
@@ -186,15 +229,31 @@ def _clause(text: str, start: int, end: int, scope: str) -> tuple[int, int]:
     return begin, start
 
 
+def _matches(matchers: dict[str, re.Pattern[str]], text: str) -> list[re.Match[str]]:
+    """Non-overlapping phrase matches, left to right, tried only at word starts (dispatched by first letter)."""
+    out = []
+    end = 0
+    for word in _WORD_START.finditer(text):
+        pos = word.start()
+        if pos < end:
+            continue
+        matcher = matchers.get(text[pos].lower())
+        match = matcher.match(text, pos) if matcher is not None else None
+        if match is not None and match.end() > pos:
+            out.append(match)
+            end = match.end()
+    return out
+
+
 def _rewrite(m: ToneModel, text: str) -> tuple[str, list[str], list[tuple[int, int]]]:
     """``text`` with phrases replaced by placeholder tokens; their surface text in order; the rebuke spans."""
-    if m.matcher is None:
+    if m.matchers is None:
         return text, [], []
     parts: list[str] = []
     surfaces: list[str] = []
     cues: list[tuple[int, int, str]] = []
     pos = length = 0
-    for match in m.matcher.finditer(text):
+    for match in _matches(m.matchers, text):
         rule = m.rules[int(match.lastgroup[1:])]  # type: ignore[index]
         parts += [text[pos:match.start()], rule.token]
         length += match.start() - pos
@@ -214,7 +273,7 @@ def _analyse(text: str, lexicon: str) -> tuple[list[str], list[str], list[float]
     """VADER's tokens, the surface text of their placeholders in order, each token's valence after VADER's rules
     and the rebukes, and the compound score."""
     m = model(lexicon)
-    raw = text.translate(_TYPOGRAPHY) if m.matcher is not None else text
+    raw = text.translate(_TYPOGRAPHY) if m.matchers is not None else text
     rewritten, surfaces, spans = _rewrite(m, _demojize(m, raw).strip())
     senti = SentiText(rewritten)
     words = senti.words_and_emoticons

@@ -273,3 +273,23 @@ def test_statements_set_diplomatic_beats_plain_vader():
         plain, diplomatic = evaluate(part, "vader"), evaluate(part, "diplomatic")
         assert diplomatic.balanced_accuracy > plain.balanced_accuracy
         assert diplomatic.auc > plain.auc
+
+
+def test_first_letter_dispatch_finds_what_one_big_regex_finds():
+    rules = tone.phrase_rules()
+    alternatives = "|".join(f"(?P<r{i}>{tone._compile(r.pattern)})" for i, r in enumerate(rules))
+    naive = re.compile(rf"(?<![\w\-])(?:{alternatives})(?![\w\-])", re.IGNORECASE)
+    texts = [*load_ratings(FIXTURE)["text"], *(text for text, _, _ in SEED),
+             "We urge the U.S. side to remove all the tariffs, lift sanctions and maintain communication.",
+             "All necessary measures; the so-called 'de-risking' is economic coercion. No one should underestimate it."]
+    for text in texts:
+        expected = [(x.span(), x.lastgroup) for x in naive.finditer(text)]
+        assert [(x.span(), x.lastgroup) for x in tone._matches(tone.model().matchers, text)] == expected, text
+
+
+def test_first_chars_of_patterns():
+    assert tone._first_chars("(lodg|made) stern") == {"l", "m"}
+    assert tone._first_chars("(all |the )?(necessary|firm) measures") == {"a", "t", "n", "f"}
+    assert tone._first_chars("well,") == {"w"}
+    assert tone._first_chars(r"\S+ x") is None
+    assert tone._first_chars("(a|(?:b))") is None  # non-capturing groups are not analysed: try it everywhere
