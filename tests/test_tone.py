@@ -85,8 +85,10 @@ def test_phrase_valence_worked_by_hand():
 
 
 def test_phrases_neutralise_their_words():
-    # "right track" has no valence of its own; "United States" and "Communist Party" are names, not sentiment
-    assert tone.explain("Return to the right track.") == []
+    # "return to the right track" says the relationship is off track (a mild reproach); "United States" and
+    # "Communist Party" are names, not sentiment; "no conflict, no confrontation" is one cooperative formula
+    assert tone.explain("Return to the right track.") == [("Return to the right track", -0.8)]
+    assert tone.explain("No conflict, no confrontation.") == [("No conflict, no confrontation", 2.0)]
     assert tone.score("The United States met the Communist Party.") == 0.0
     assert tone.score("The United States met the Communist Party.", lexicon="vader") > 0.5
     assert tone.score("I have no information to share with you on this.") == 0.0
