@@ -319,8 +319,9 @@ def explain(text: str | None, *, lexicon: str = DEFAULT_LEXICON) -> list[tuple[s
     if text is None or not text.strip():
         return []
     words, surfaces, sentiments, _ = _analyse(text, lexicon)
-    queue = iter(surfaces)
-    terms = [next(queue, w) if w.startswith(_PREFIX) else w.lower() for w in words]
+    queue = iter(surfaces)  # a token may hold several placeholders ("zero-sum/win-win"): show them all
+    terms = [" ".join(next(queue, "") for _ in range(w.count(_PREFIX))) if _PREFIX in w else w.lower()
+             for w in words]
     hits = [(t, round(float(s), 4)) for t, s in zip(terms, sentiments) if s]
     return sorted(hits, key=lambda item: -abs(item[1]))
 

@@ -295,3 +295,9 @@ def test_first_chars_of_patterns():
     assert tone._first_chars("well,") == {"w"}
     assert tone._first_chars(r"\S+ x") is None
     assert tone._first_chars("(a|(?:b))") is None  # non-capturing groups are not analysed: try it everywhere
+
+
+def test_typographic_quotes_and_glued_phrases():
+    assert tone.explain("“Playing with fire”, he said.") == [("Playing with fire", -3.0)]
+    # two phrases in one whitespace token: neither scores (VADER sees one unknown token), and explain stays aligned
+    assert tone.explain("zero-sum/win-win, then mutual respect") == [("mutual respect", 2.2)]
