@@ -25,6 +25,8 @@ DEFAULT_LEXICON = "diplomatic"
 NEUTRAL_BAND = 1.5
 #: Rule scopes of phrases.tsv: a plain phrase, or a rebuke whose span runs to the clause's end / from its start.
 SCOPES = ("-", "after", "before")
+#: Distinct (text, lexicon) scores remembered across calls, so the dashboard's reruns do not rescore statements.
+CACHE_SIZE = 65_536
 _PREFIX = "zzdip"
 _PLACEHOLDER = _PREFIX + "{}q"
 #: A clause ends at . ; ! ? followed by a space or the end (not the dot of "U.S." or "Mr."), or at a line break.
@@ -309,6 +311,12 @@ def score(text: str | None, *, lexicon: str = DEFAULT_LEXICON) -> float:
     _check(lexicon)
     if text is None or not text.strip():
         return 0.0
+    return _cached_score(text, lexicon)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _cached_score(text: str, lexicon: str) -> float:
+    """The compound score of a non-empty text (a pure function of its arguments, so safe to share)."""
     return _analyse(text, lexicon)[3]
 
 
@@ -327,7 +335,7 @@ def explain(text: str | None, *, lexicon: str = DEFAULT_LEXICON) -> list[tuple[s
 
 
 def score_many(texts: Iterable[str | None], *, lexicon: str = DEFAULT_LEXICON) -> pl.Series:
-    """Tone of each text (0.0 where missing), scoring each distinct text once."""
+    """Tone of each text (0.0 where missing), scoring each distinct text once (and remembering recent scores)."""
     texts = list(texts)
     cache = {t: score(t, lexicon=lexicon) for t in set(texts) if t is not None}
     return pl.Series("tone", [cache.get(t, 0.0) if t is not None else 0.0 for t in texts], dtype=pl.Float64)

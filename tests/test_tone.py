@@ -301,3 +301,10 @@ def test_typographic_quotes_and_glued_phrases():
     assert tone.explain("“Playing with fire”, he said.") == [("Playing with fire", -3.0)]
     # two phrases in one whitespace token: neither scores (VADER sees one unknown token), and explain stays aligned
     assert tone.explain("zero-sum/win-win, then mutual respect") == [("mutual respect", 2.2)]
+
+
+def test_scores_are_remembered_across_calls():
+    text = "A statement scored twice: we oppose unilateral sanctions."
+    first = tone.score(text)
+    hits = tone._cached_score.cache_info().hits
+    assert tone.score_many([text])[0] == first and tone._cached_score.cache_info().hits == hits + 1
