@@ -10,6 +10,7 @@ per lexicon name and never mutated afterwards. See docs/tone.md.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -290,9 +291,8 @@ def _analyse(text: str, lexicon: str) -> tuple[list[str], list[str], list[float]
     if spans:
         starts = [t.start() for t in re.finditer(r"\S+", rewritten)]
         for a, b in spans:
-            for i, s in enumerate(starts):
-                if a <= s < b and sentiments[i] > 0:
-                    sentiments[i] = 0.0
+            for i in range(bisect_left(starts, a), bisect_left(starts, b)):
+                sentiments[i] = min(sentiments[i], 0.0)
     sentiments = vader._but_check(words, sentiments)
     total = float(sum(sentiments))
     if total:

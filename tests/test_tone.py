@@ -308,3 +308,11 @@ def test_scores_are_remembered_across_calls():
     first = tone.score(text)
     hits = tone._cached_score.cache_info().hits
     assert tone.score_many([text])[0] == first and tone._cached_score.cache_info().hits == hits + 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_scores_in_range_without_error(text):
+    for lexicon in tone.LEXICONS:
+        assert -1.0 <= tone.score(text, lexicon=lexicon) <= 1.0
+        assert isinstance(tone.explain(text, lexicon=lexicon), list)
