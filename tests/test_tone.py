@@ -71,7 +71,7 @@ def test_default_lexicon_is_diplomatic():
     ("We pursue win-win cooperation.", "win-win", 2.5),
     ("Relations rest on mutual respect.", "mutual respect", 2.2),
     ("The two sides agreed to maintain communication.", "maintain communication", 1.5),
-    ("The US is urged to adhere to the one-China principle.", "one-China principle", -0.5),
+    ("China's position rests on the one-China principle.", "one-China principle", -0.8),
 ])
 def test_phrase_rules_become_one_term(text, phrase, valence):
     assert (phrase, valence) in tone.explain(text)
@@ -92,6 +92,8 @@ def test_phrases_neutralise_their_words():
     assert tone.score("The United States met the Communist Party.") == 0.0
     assert tone.score("The United States met the Communist Party.", lexicon="vader") > 0.5
     assert tone.score("I have no information to share with you on this.") == 0.0
+    # the US "one China policy" is a policy name (reassurance), the PRC's "one-China principle" is invoked in protests
+    assert tone.explain("The US remains committed to its one China policy.") == [("committed", 1.1)]
 
 
 def test_negation_still_works():
