@@ -21,9 +21,6 @@ from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyz
 
 LEXICONS = ("diplomatic", "vader")
 DEFAULT_LEXICON = "diplomatic"
-#: Net valence (VADER's −4..+4 sum) of at most this size reads as neutral in the diplomatic model: official
-#: statements are full of mild courtesy words, so only a clear net signal gives a tone. The excess is kept.
-NEUTRAL_BAND = 1.5
 #: Rule scopes of phrases.tsv: a plain phrase, or a rebuke whose span runs to the clause's end / from its start.
 SCOPES = ("-", "after", "before")
 #: Distinct (text, lexicon) scores remembered across calls, so the dashboard's reruns do not rescore statements.
@@ -152,7 +149,7 @@ def model(lexicon: str = DEFAULT_LEXICON) -> ToneModel:
     if lexicon not in LEXICONS:
         raise ValueError(f"unknown lexicon {lexicon!r}; known: {', '.join(LEXICONS)}")
     vader = SentimentIntensityAnalyzer()
-    emoji = re.compile("|".join(re.escape(e) for e in sorted(vader.emojis, key=len, reverse=True)))
+    emoji = re.compile("[" + "".join(re.escape(e) for e in vader.emojis if len(e) == 1) + "]")  # VADER reads chars
     if lexicon == "vader":
         return ToneModel(lexicon, vader, (), None, emoji)
     merged = dict(vader.lexicon)
@@ -215,10 +212,16 @@ def analyzer(lexicon: str = DEFAULT_LEXICON) -> SentimentIntensityAnalyzer:
 
 
 def _demojize(m: ToneModel, text: str) -> str:
-    """``text`` with emojis replaced by their descriptions, as VADER's own ``polarity_scores`` does."""
+    """``text`` with emojis replaced by their descriptions exactly as VADER's own ``polarity_scores`` does (a space
+    before the description unless the text starts there or a space precedes it)."""
     if text.isascii() or m.emoji is None:
         return text
-    return m.emoji.sub(lambda e: " " + m.vader.emojis[e.group(0)] + " ", text)
+
+    def describe(e: re.Match[str]) -> str:
+        pos = e.start()
+        return ("" if pos == 0 or text[pos - 1] == " " else " ") + m.vader.emojis[e.group(0)]
+
+    return m.emoji.sub(describe, text)
 
 
 def _clause(text: str, start: int, end: int, scope: str) -> tuple[int, int]:

@@ -318,3 +318,9 @@ def test_any_text_scores_in_range_without_error(text):
     for lexicon in tone.LEXICONS:
         assert -1.0 <= tone.score(text, lexicon=lexicon) <= 1.0
         assert isinstance(tone.explain(text, lexicon=lexicon), list)
+
+
+@pytest.mark.parametrize("text", ["Catch utf-8 emoji such as 💘 and 💋 and 😁", "I💘you", "💘💋 great", " 😁x😁 ",
+                                  "no emoji at all :)"])
+def test_plain_vader_reads_emojis_like_vadersentiment(text):
+    assert tone.score(text, lexicon="vader") == SentimentIntensityAnalyzer().polarity_scores(text)["compound"]
