@@ -27,8 +27,9 @@ SCOPES = ("-", "after", "before")
 CACHE_SIZE = 65_536
 _PREFIX = "zzdip"
 _PLACEHOLDER = _PREFIX + "{}q"
-#: A clause ends at . ; ! ? followed by a space or the end (not the dot of "U.S." or "Mr."), or at a line break.
-_CLAUSE_END = re.compile(r"(?<!\b[A-Z])(?<!\bM[rs])[.;!?](?=\s|$)|\n")
+#: A clause ends at . ; ! ? followed by a space or the end (not the dot of "U.S." or "Mr."), at a line break, or
+#: at "but" (a demand does not run past a turn in the sentence).
+_CLAUSE_END = re.compile(r"(?<!\b[A-Z])(?<!\bM[rs])[.;!?](?=\s|$)|\n|\b[Bb]ut\b")
 _WORD_START = re.compile(r"(?<![\w\-])\w")
 _TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": " - ", "–": "-", "\u00a0": " "})
 

@@ -324,3 +324,9 @@ def test_any_text_scores_in_range_without_error(text):
                                   "no emoji at all :)"])
 def test_plain_vader_reads_emojis_like_vadersentiment(text):
     assert tone.score(text, lexicon="vader") == SentimentIntensityAnalyzer().polarity_scores(text)["compound"]
+
+
+def test_rebuke_span_stops_at_but():
+    # the demand ends at "but"; VADER's own "but" rule then halves what precedes it and weighs what follows × 1.5
+    hits = dict(tone.explain("We urge the US to stop its actions, but we welcome cooperation."))
+    assert hits == {"welcome": 3.0, "cooperation": 2.7, "urge the US to": -0.75, "stop": -0.6}
