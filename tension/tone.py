@@ -23,8 +23,10 @@ LEXICONS = ("diplomatic", "vader")
 DEFAULT_LEXICON = "diplomatic"
 #: Rule scopes of phrases.tsv: a plain phrase, or a rebuke whose span runs to the clause's end / from its start.
 SCOPES = ("-", "after", "before")
-#: Distinct (text, lexicon) scores remembered across calls, so the dashboard's reruns do not rescore statements.
+#: Distinct (text, lexicon) scores remembered across calls, so the dashboard's reruns do not rescore statements;
+#: only texts up to CACHE_MAX_CHARS long are remembered (memory stays under ~CACHE_SIZE × CACHE_MAX_CHARS).
 CACHE_SIZE = 65_536
+CACHE_MAX_CHARS = 2_000
 _PREFIX = "zzdip"
 _PLACEHOLDER = _PREFIX + "{}q"
 #: A clause ends at . ; ! ? followed by a space or the end (not the dot of "U.S." or "Mr."), at a line break, or
@@ -315,7 +317,7 @@ def score(text: str | None, *, lexicon: str = DEFAULT_LEXICON) -> float:
     _check(lexicon)
     if text is None or not text.strip():
         return 0.0
-    return _cached_score(text, lexicon)
+    return _cached_score(text, lexicon) if len(text) <= CACHE_MAX_CHARS else _analyse(text, lexicon)[3]
 
 
 @lru_cache(maxsize=CACHE_SIZE)

@@ -330,3 +330,10 @@ def test_rebuke_span_stops_at_but():
     # the demand ends at "but"; VADER's own "but" rule then halves what precedes it and weighs what follows × 1.5
     hits = dict(tone.explain("We urge the US to stop its actions, but we welcome cooperation."))
     assert hits == {"welcome": 3.0, "cooperation": 2.7, "urge the US to": -0.75, "stop": -0.6}
+
+
+def test_long_texts_are_scored_but_not_remembered():
+    text = "We oppose sanctions. " * 200
+    assert len(text) > tone.CACHE_MAX_CHARS
+    size = tone._cached_score.cache_info().currsize
+    assert tone.score(text) < -0.9 and tone._cached_score.cache_info().currsize == size
