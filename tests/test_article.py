@@ -178,8 +178,6 @@ def test_seed_unambiguous_negative_quote_has_negative_tone(seed):
     assert tone["CHN: delegation"] < 0
 
 
-@pytest.mark.xfail(strict=False, reason="plain VADER reads 'not the right way to seek dialogue and cooperation' "
-                                        "as positive; the diplomatic lexicon should fix it")
 def test_seed_reproach_by_xie_feng_is_negative(seed):
     tone = dict(seed.filter(pl.col("type") == "statement").select("speaker", "tone").rows())
     assert tone["CHN: Embassy in the US (Xie Feng)"] < 0
