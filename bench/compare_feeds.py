@@ -26,7 +26,7 @@ from tension.sources.gdelt import daily_from_aggregate  # noqa: E402
 from tension.sources.icews import read_actors, read_icews  # noqa: E402
 from tension.taxonomy import cameo_table  # noqa: E402
 
-SHARED = Path("/work/shared/data")
+SHARED = ROOT.parent / "shared" / "data"
 FIX = ROOT / "tests" / "fixtures"
 
 

@@ -1,7 +1,7 @@
 """Tone evaluation: plain VADER vs the diplomatic scorer on the labelled statements and VADER's four corpora.
 
 Usage: python bench/tone_eval.py [STATEMENTS.csv] [--vader-dir DIR] [--split tune|heldout|all]
-Defaults: data/statements/statements.csv and /work/shared/data/vader (VADER's ICWSM-2014 ground truth). Prints
+Defaults: data/statements/statements.csv and ../shared/data/vader (VADER's ICWSM-2014 ground truth). Prints
 balanced accuracy (±0.05) and AUC (+1 vs −1) per part of the statements, per-class recall, and Pearson r and AUC
 (rating > 0 vs < 0) on each VADER corpus.
 """
@@ -39,7 +39,7 @@ def recalls(path: Path, split: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("statements", type=Path, nargs="?", default=ROOT / "data" / "statements" / "statements.csv")
-    parser.add_argument("--vader-dir", type=Path, default=Path("/work/shared/data/vader"))
+    parser.add_argument("--vader-dir", type=Path, default=ROOT.parent / "shared" / "data" / "vader")
     parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
     args = parser.parse_args()
     if args.statements.exists():

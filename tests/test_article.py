@@ -21,7 +21,7 @@ from tension.sources.article import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
-SHARED = Path(os.environ.get("TENSION_SHARED", "/work/shared"))
+SHARED = Path(os.environ.get("TENSION_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 SEED = SHARED / "seed" / "000_a9c27a608b917622.txt"
 FRIDAY = dt.date(2023, 6, 16)
 

@@ -18,8 +18,8 @@ from tension.index import compute_index
 from tension.sources.timeline import accepted_events, events_from_timeline, parse_line, read_timeline
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
-TRACKER = Path(os.environ.get("TENSION_SHARED", "/work/shared")) / "data" / "timeline" / \
-    "calvincj-us-china-relation-tracker__TrumpII_2025-2026_event_summaries.csv"
+SHARED = Path(os.environ.get("TENSION_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+TRACKER = SHARED / "data" / "timeline" / "calvincj-us-china-relation-tracker__TrumpII_2025-2026_event_summaries.csv"
 
 LINES = """# made-up timeline for the tests
 2023-06-18 — Blinken arrives in Beijing for talks
