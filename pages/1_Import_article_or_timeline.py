@@ -42,13 +42,14 @@ def as_polars(edited: object) -> pl.DataFrame:
     return frame.with_columns(pl.col("date").cast(pl.Date))
 
 
+st.set_page_config(page_title="tension · import an article or a timeline", layout="wide")
 st.title("Import an article or a timeline")
 st.caption("Paste a news article or a dated timeline. The rules code it into candidate events; review them, "
            "tick the ones to keep and add them to the working event set. Nothing is added without review.")
 
 kind = st.radio("What are you pasting?", ["News article", "Timeline (one dated line per event, or CSV)"],
                 key="text_kind", horizontal=True)
-text = st.text_area("Text", key="text_input", height=220,
+text = st.text_area("Text", key="text_input", height=220, max_chars=200_000,
                     placeholder="2023-06-18 — Blinken arrives in Beijing..." if kind.startswith("Timeline")
                     else "Paste the article's text here")
 published = None

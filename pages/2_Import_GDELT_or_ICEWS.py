@@ -37,6 +37,7 @@ def read_aggregate(content: bytes, normalisation: str) -> pl.DataFrame | None:
     return daily_from_aggregate(frame, normalisation) if is_aggregate(frame) else None
 
 
+st.set_page_config(page_title="tension · import GDELT or ICEWS", layout="wide")
 st.title("Import GDELT or ICEWS")
 st.caption("Machine-coded events of one country pair, scored with the same weights and sliders as the record. "
            "GDELT: 1.0 / 2.0 exports or BigQuery CSV exports, plain or zipped, or the CSV result of "
@@ -44,6 +45,7 @@ st.caption("Machine-coded events of one country pair, scored with the same weigh
 
 kind = st.radio("Feed", ["GDELT", "ICEWS"], horizontal=True, key="feed_kind")
 uploads = st.file_uploader(f"{kind} files (up to {MAX_UPLOAD_MB} MB in all)", accept_multiple_files=True,
+                           max_upload_size=MAX_UPLOAD_MB,
                            type=["csv", "tsv", "tab", "txt", "zip"], key="feed_files")
 left, right = st.columns(2)
 dyad = left.text_input("Country pair (ISO3 codes, both directions)", "CHN,USA", key="feed_dyad")
@@ -97,7 +99,8 @@ if summary.unresolved_actors:
 if events.height == 0:
     st.warning(f"No {dyad} events in these files: nothing to use.")
     st.stop()
-st.dataframe(events.select("date", "type", "actor", "target", "summary", "salience").head(500), hide_index=True)
+st.dataframe(events.select("date", "type", "actor", "target", "summary", "salience").head(500), hide_index=True,
+             column_config={"date": st.column_config.DateColumn("date", format="YYYY-MM-DD")})
 st.download_button("Download the events (CSV)", export_csv(events), "events.csv", "text/csv",
                    key="feed_events_download")
 if st.button("Use these events", type="primary", key="feed_use"):
