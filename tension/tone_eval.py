@@ -17,7 +17,7 @@ from tension import tone
 
 #: VADER's conventional thresholds: compound ≥ 0.05 is positive, ≤ −0.05 negative, else neutral.
 THRESHOLD = 0.05
-SPLITS = ("tune", "heldout")
+SPLITS = ("tune", "heldout", "fresh")
 
 
 class EvalDataError(ValueError):
@@ -50,7 +50,7 @@ def load_statements(path: Path) -> pl.DataFrame:
         if row["label"] not in {"-1", "0", "1"}:
             problems.append(f"{path}, row {i}, column 'label': expected -1, 0 or 1, got {row['label']!r}")
         if row["split"] not in {*SPLITS, "all"}:
-            problems.append(f"{path}, row {i}, column 'split': expected tune or heldout, got {row['split']!r}")
+            problems.append(f"{path}, row {i}, column 'split': expected tune, heldout or fresh, got {row['split']!r}")
         if not (row["text"] or "").strip():
             problems.append(f"{path}, row {i}, column 'text': expected a statement, got an empty cell")
     if problems:
