@@ -3,8 +3,9 @@
 The ``"diplomatic"`` lexicon (the default) layers ``tension/lexicon/diplomatic.tsv`` over VADER's own lexicon and
 rewrites the phrases of ``tension/lexicon/phrases.tsv`` into single placeholder tokens before VADER tokenises, so
 that VADER's negation and booster rules still apply to them. Rebuke cues ("we urge the US to ...") neutralise the
-cooperative words of their demand. ``"vader"`` is plain vaderSentiment, for comparison. Each model is built once
-per lexicon name and never mutated afterwards. See docs/tone.md.
+cooperative words of their demand; agenda cues ("exchanged views on") neutralise the subjects they list.
+``"vader"`` is plain vaderSentiment, for comparison. Each model is built once per lexicon name and never mutated
+afterwards. See docs/tone.md.
 """
 
 from __future__ import annotations
