@@ -299,9 +299,11 @@ def _analyse(text: str, lexicon: str) -> tuple[list[str], list[str], list[float]
     words = senti.words_and_emoticons
     sentiments: list[float] = []
     vader = m.vader
+    neutral = m.matchers is not None  # diplomatic: a term whose valence is set to 0 stays 0 (boosters cannot lift it)
     for i, item in enumerate(words):
         low = item.lower()
-        if low in BOOSTER_DICT or (low == "kind" and i < len(words) - 1 and words[i + 1].lower() == "of"):
+        if (low in BOOSTER_DICT or (low == "kind" and i < len(words) - 1 and words[i + 1].lower() == "of")
+                or (neutral and vader.lexicon.get(low) == 0.0)):
             sentiments.append(0.0)
             continue
         sentiments = vader.sentiment_valence(0, senti, item, i, sentiments)

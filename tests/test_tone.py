@@ -363,3 +363,9 @@ def test_topic_cue_zeroes_the_subjects_it_lists_both_ways():
 def test_general_formulas_get_their_sign(text, sign):
     s = tone.score(text)
     assert (s >= 0.05) - (s <= -0.05) == sign, tone.explain(text)
+
+
+def test_neutralised_terms_are_not_lifted_by_boosters():
+    # "no comment" is a 0-valence procedural phrase; VADER would add the booster "so" (0.293 × 0.9) to it
+    assert tone.explain("It is not about that, so I have no comment.") == []
+    assert tone.score("It is not about that, so I have no comment.") == 0.0
