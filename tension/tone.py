@@ -3,8 +3,9 @@
 The ``"diplomatic"`` lexicon (the default) layers ``tension/lexicon/diplomatic.tsv`` over VADER's own lexicon and
 rewrites the phrases of ``tension/lexicon/phrases.tsv`` into single placeholder tokens before VADER tokenises, so
 that VADER's negation and booster rules still apply to them. Rebuke cues ("we urge the US to ...") neutralise the
-cooperative words of their demand. ``"vader"`` is plain vaderSentiment, for comparison. Each model is built once
-per lexicon name and never mutated afterwards. See docs/tone.md.
+cooperative words of their demand; agenda cues ("exchanged views on") neutralise the subjects they list.
+``"vader"`` is plain vaderSentiment, for comparison. Each model is built once per lexicon name and never mutated
+afterwards. See docs/tone.md.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyz
 
 LEXICONS = ("diplomatic", "vader")
 DEFAULT_LEXICON = "diplomatic"
-#: Rule scopes of phrases.tsv: a plain phrase, or a rebuke whose span runs to the clause's end / from its start.
-SCOPES = ("-", "after", "before")
+#: Rule scopes of phrases.tsv: a plain phrase; a rebuke whose span runs to the clause's end / from its start (positive
+#: words in it count 0); or a topic cue ("exchanged views on", "will discuss") whose span to the clause's end lists
+#: subjects, not stances (every word in it counts 0).
+SCOPES = ("-", "after", "before", "topic")
 #: Distinct (text, lexicon) scores remembered across calls, so the dashboard's reruns do not rescore statements;
 #: only texts up to CACHE_MAX_CHARS long are remembered (memory stays under ~CACHE_SIZE × CACHE_MAX_CHARS).
 CACHE_SIZE = 65_536
@@ -32,6 +35,8 @@ _PLACEHOLDER = _PREFIX + "{}q"
 #: A clause ends at . ; ! ? followed by a space or the end (not the dot of "U.S." or "Mr."), at a line break, or
 #: at "but" (a demand does not run past a turn in the sentence).
 _CLAUSE_END = re.compile(r"(?<!\b[A-Z])(?<!\bM[rs])[.;!?](?=\s|$)|\n|\b[Bb]ut\b")
+#: A topic cue's list of subjects also ends where a new past-tense verb joins the sentence (", and agreed ...").
+_TOPIC_END = re.compile(r",?\s+and\s+(?=\w+ed\b)")
 _WORD_START = re.compile(r"(?<![\w\-])\w")
 _TYPOGRAPHY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": " - ", "–": "-", "\u00a0": " "})
 
@@ -227,15 +232,20 @@ def _demojize(m: ToneModel, text: str) -> str:
     return m.emoji.sub(describe, text)
 
 
-def _clause(text: str, start: int, end: int, scope: str) -> tuple[int, int]:
-    """The character span of a rebuke's demand: to the end of the clause after ``end``, or from its start."""
-    if scope == "after":
+def _clause(text: str, start: int, end: int, scope: str) -> tuple[int, int, bool]:
+    """The character span of a rebuke's demand or a topic cue's subjects: to the end of the clause after ``end``, or
+    from its start; and whether negative words in it are neutralised too (topic cues)."""
+    if scope in ("after", "topic"):
         stop = _CLAUSE_END.search(text, end)
-        return end, stop.start() if stop else len(text)
+        stop_at = stop.start() if stop else len(text)
+        if scope == "topic":
+            turn = _TOPIC_END.search(text, end, stop_at)
+            return end, turn.start() if turn else stop_at, True
+        return end, stop_at, False
     begin = 0
     for stop in _CLAUSE_END.finditer(text, 0, start):
         begin = stop.end()
-    return begin, start
+    return begin, start, False
 
 
 def _matches(matchers: dict[str, re.Pattern[str]], text: str) -> list[re.Match[str]]:
@@ -254,8 +264,9 @@ def _matches(matchers: dict[str, re.Pattern[str]], text: str) -> list[re.Match[s
     return out
 
 
-def _rewrite(m: ToneModel, text: str) -> tuple[str, list[str], list[tuple[int, int]]]:
-    """``text`` with phrases replaced by placeholder tokens; their surface text in order; the rebuke spans."""
+def _rewrite(m: ToneModel, text: str) -> tuple[str, list[str], list[tuple[int, int, bool]]]:
+    """``text`` with phrases replaced by placeholder tokens; their surface text in order; the rebuke and topic spans
+    (with whether negative words in them are neutralised too)."""
     if m.matchers is None:
         return text, [], []
     parts: list[str] = []
@@ -288,17 +299,19 @@ def _analyse(text: str, lexicon: str) -> tuple[list[str], list[str], list[float]
     words = senti.words_and_emoticons
     sentiments: list[float] = []
     vader = m.vader
+    neutral = m.matchers is not None  # diplomatic: a term whose valence is set to 0 stays 0 (boosters cannot lift it)
     for i, item in enumerate(words):
         low = item.lower()
-        if low in BOOSTER_DICT or (low == "kind" and i < len(words) - 1 and words[i + 1].lower() == "of"):
+        if (low in BOOSTER_DICT or (low == "kind" and i < len(words) - 1 and words[i + 1].lower() == "of")
+                or (neutral and vader.lexicon.get(low) == 0.0)):
             sentiments.append(0.0)
             continue
         sentiments = vader.sentiment_valence(0, senti, item, i, sentiments)
     if spans:
         starts = [t.start() for t in re.finditer(r"\S+", rewritten)]
-        for a, b in spans:
+        for a, b, both in spans:
             for i in range(bisect_left(starts, a), bisect_left(starts, b)):
-                sentiments[i] = min(sentiments[i], 0.0)
+                sentiments[i] = 0.0 if both else min(sentiments[i], 0.0)
     sentiments = vader._but_check(words, sentiments)
     total = float(sum(sentiments))
     if total:

@@ -337,3 +337,35 @@ def test_long_texts_are_scored_but_not_remembered():
     assert len(text) > tone.CACHE_MAX_CHARS
     size = tone._cached_score.cache_info().currsize
     assert tone.score(text) < -0.9 and tone._cached_score.cache_info().currsize == size
+
+
+def test_topic_cue_zeroes_the_subjects_it_lists_both_ways():
+    # "exchanged views on" lists subjects: "communication" (+) and "threats" (−) both count 0 to the clause's end
+    text = "The two sides exchanged views on channels of communication and threats to peace."
+    assert tone.explain(text) == [] and tone.score(text) == 0.0
+    # the list ends where a new past-tense verb joins (", and agreed ..."): what follows keeps its valence
+    hits = dict(tone.explain("They discussed a range of issues of mutual interest, and agreed to expand cooperation."))
+    assert "mutual interest" not in hits and hits["cooperation"] == 1.8
+    # words before the cue are untouched: "constructive" qualifies the discussion itself
+    assert tone.score("They held a constructive discussion on a range of issues.") > 0.05
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("The two sides are maintaining communication regarding the visit.", 0),
+    ("Please stay tuned.", 0),
+    ("I don't have anything to share. We'll share details when we have them.", 0),
+    ("I'd like to stress that this is a routine arrangement.", 0),
+    ("Make no mistake: we will act to protect our country.", -1),
+    ("We must press China to change its practices and embrace fair competition.", -1),
+    ("A cordial handshake is not a substitute for substantial dialogue.", -1),
+    ("China firmly opposes escalating the trade war and stands ready for calm negotiations.", 1),
+])
+def test_general_formulas_get_their_sign(text, sign):
+    s = tone.score(text)
+    assert (s >= 0.05) - (s <= -0.05) == sign, tone.explain(text)
+
+
+def test_neutralised_terms_are_not_lifted_by_boosters():
+    # "no comment" is a 0-valence procedural phrase; VADER would add the booster "so" (0.293 × 0.9) to it
+    assert tone.explain("It is not about that, so I have no comment.") == []
+    assert tone.score("It is not about that, so I have no comment.") == 0.0
