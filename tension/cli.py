@@ -83,7 +83,8 @@ def _score(args: argparse.Namespace) -> int:
                           scale=args.scale, start=args.start, end=args.end)
     write_output(export_csv(index), args.out)
     last = index.row(-1, named=True)
-    print(f"{events.height} events, {index.height} days; index on {last['date']}: {last['index']:+.2f} "
+    n_events = int(events["n_events"].sum()) if "n_events" in events.columns else events.height  # a daily table
+    print(f"{n_events} events, {index.height} days; index on {last['date']}: {last['index']:+.2f} "
           f"({last['level']})", file=sys.stderr)
     return 0
 

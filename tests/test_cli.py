@@ -72,3 +72,13 @@ def test_every_command_has_help_and_is_in_the_readme():
     for name, parser in sub.choices.items():
         assert parser.description, name
         assert f"python -m tension {name}" in readme, f"README does not document '{name}'"
+
+
+def test_score_daily_table_counts_events_not_days(tmp_path, capsys):
+    from tension import aggregate, load_events
+    src = tmp_path / "ev.csv"
+    src.write_text(GOOD)
+    daily = tmp_path / "daily.csv"
+    aggregate(load_events(src)).write_csv(daily)
+    assert main(["score", str(daily), "--out", str(tmp_path / "i.csv")]) == 0
+    assert capsys.readouterr().err.startswith("2 events, 3 days;")
