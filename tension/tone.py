@@ -25,10 +25,17 @@ DEFAULT_LEXICON = "diplomatic"
 #: Rule scopes of phrases.tsv: a plain phrase; a rebuke whose span runs to the clause's end / from its start (positive
 #: words in it count 0); or a topic cue ("exchanged views on", "will discuss") whose span to the clause's end lists
 #: subjects, not stances (every word in it counts 0).
-SCOPES = ("-", "after", "before", "topic")
+#: "negate": the phrase is a negator VADER does not know ("hardly", "by no means") and is rewritten to "not", so
+#: VADER's own negation rule flips the word after it.
+SCOPES = ("-", "after", "before", "topic", "negate")
 #: Distinct (text, lexicon) scores remembered across calls, so the dashboard's reruns do not rescore statements;
 #: only texts up to CACHE_MAX_CHARS long are remembered (memory stays under ~CACHE_SIZE × CACHE_MAX_CHARS).
 CACHE_SIZE = 65_536
+#: In the diplomatic model, VADER's own positive words (those the diplomatic lexicon does not set) count at this share
+#: of their valence: official statements are worded politely even when they confront ("definitely", "great", "free",
+#: "best", "true"), so generic praise is weak evidence of goodwill toward the other side, while the diplomatic
+#: vocabulary of cooperation keeps its full valence. Chosen on the seen statements (docs/tone.md, "Third pass").
+GENERIC_POSITIVE_WEIGHT = 0.7
 CACHE_MAX_CHARS = 2_000
 _PREFIX = "zzdip"
 _PLACEHOLDER = _PREFIX + "{}q"
@@ -146,6 +153,9 @@ def phrase_rules() -> tuple[PhraseRule, ...]:
         if row["scope"] not in SCOPES:
             raise LexiconError(f"{path}, line {n}, column 'scope': expected one of {', '.join(SCOPES)}, "
                                f"got {row['scope']!r}")
+        if row["scope"] == "negate" and _valence(path, n, row["valence"]) != 0:
+            raise LexiconError(f"{path}, line {n}, column 'valence': a negate rule has valence 0, "
+                               f"got {row['valence']!r}")
         out.append(PhraseRule(row["pattern"], _valence(path, n, row["valence"]), row["scope"],
                               _check_group(path, n, row["group"]), _PLACEHOLDER.format(i)))
     return tuple(out)
@@ -160,7 +170,7 @@ def model(lexicon: str = DEFAULT_LEXICON) -> ToneModel:
     emoji = re.compile("[" + "".join(re.escape(e) for e in vader.emojis if len(e) == 1) + "]")  # VADER reads chars
     if lexicon == "vader":
         return ToneModel(lexicon, vader, (), None, emoji)
-    merged = dict(vader.lexicon)
+    merged = {term: v * GENERIC_POSITIVE_WEIGHT if v > 0 else v for term, v in vader.lexicon.items()}
     for term, (valence, _) in diplomatic_terms().items():
         merged[term] = valence
     rules = phrase_rules()
@@ -275,6 +285,11 @@ def _rewrite(m: ToneModel, text: str) -> tuple[str, list[str], list[tuple[int, i
     pos = length = 0
     for match in _matches(m.matchers, text):
         rule = m.rules[int(match.lastgroup[1:])]  # type: ignore[index]
+        if rule.scope == "negate":
+            parts += [text[pos:match.start()], "not"]
+            length += match.start() - pos + 3
+            pos = match.end()
+            continue
         parts += [text[pos:match.start()], rule.token]
         length += match.start() - pos
         surfaces.append(" ".join(match.group(0).split()))

@@ -93,7 +93,8 @@ def test_phrases_neutralise_their_words():
     assert tone.score("The United States met the Communist Party.", lexicon="vader") > 0.5
     assert tone.score("I have no information to share with you on this.") == 0.0
     # the US "one China policy" is a policy name (reassurance), the PRC's "one-China principle" is invoked in protests
-    assert tone.explain("The US remains committed to its one China policy.") == [("committed", 1.1)]
+    # ("committed" is VADER's +1.1, at the generic-positive weight 0.7)
+    assert tone.explain("The US remains committed to its one China policy.") == [("committed", 0.77)]
 
 
 def test_negation_still_works():
@@ -122,7 +123,8 @@ def test_rebuke_span_ends_with_its_clause_not_at_us_abbreviation():
     text = "We urge the U.S. side to pursue win-win cooperation. We welcome friendship."
     hits = dict(tone.explain(text))
     assert "win-win" not in hits and "cooperation" not in hits  # inside the demand, past "U.S."
-    assert hits["welcome"] == 2.0 and hits["friendship"] == 1.9  # the next sentence is untouched
+    # the next sentence is untouched (VADER's +2.0 and +1.9, at the generic-positive weight 0.7)
+    assert hits["welcome"] == 1.4 and hits["friendship"] == 1.33
     assert hits["urge the U.S. side to"] == -1.5
 
 
@@ -329,7 +331,8 @@ def test_plain_vader_reads_emojis_like_vadersentiment(text):
 def test_rebuke_span_stops_at_but():
     # the demand ends at "but"; VADER's own "but" rule then halves what precedes it and weighs what follows × 1.5
     hits = dict(tone.explain("We urge the US to stop its actions, but we welcome cooperation."))
-    assert hits == {"welcome": 3.0, "cooperation": 2.7, "urge the US to": -0.75, "stop": -0.6}
+    # ("welcome" is VADER's +2.0 at the generic-positive weight 0.7; "cooperation" is the diplomatic +1.8, unweighted)
+    assert hits == {"welcome": 2.1, "cooperation": 2.7, "urge the US to": -0.75, "stop": -0.6}
 
 
 def test_long_texts_are_scored_but_not_remembered():
@@ -359,6 +362,19 @@ def test_topic_cue_zeroes_the_subjects_it_lists_both_ways():
     ("We must press China to change its practices and embrace fair competition.", -1),
     ("A cordial handshake is not a substitute for substantial dialogue.", -1),
     ("China firmly opposes escalating the trade war and stands ready for calm negotiations.", 1),
+    # third pass: names, negators, demands addressed to the other side, agenda, idioms
+    ("The Secretary of War spoke with the Minister of National Defense.", 0),
+    ("Such remarks are hardly conducive to mutual trust.", -1),
+    ("The move is contrary to the consensus of the two leaders.", -1),
+    ("Washington should respect the facts and return to dialogue.", -1),
+    ("China and the United States should work together on climate change.", 1),
+    ("If Washington is serious about cooperation it should lift the sanctions first.", -1),
+    ("A trade war would lead to disastrous consequences for both economies.", 1),
+    ("We have no desire for conflict with China.", 1),
+    ("The ministers will discuss trade and the importance of a stable relationship.", 0),
+    ("I'll let the Commerce Department speak to that.", 0),
+    ("We will not bend the knee to Beijing.", -1),
+    ("Beijing is at best an unreliable partner that breaks its promises.", -1),
 ])
 def test_general_formulas_get_their_sign(text, sign):
     s = tone.score(text)
@@ -369,3 +385,36 @@ def test_neutralised_terms_are_not_lifted_by_boosters():
     # "no comment" is a 0-valence procedural phrase; VADER would add the booster "so" (0.293 × 0.9) to it
     assert tone.explain("It is not about that, so I have no comment.") == []
     assert tone.score("It is not about that, so I have no comment.") == 0.0
+
+
+def test_negators_vader_lacks_flip_the_next_words():
+    # "hardly" is VADER's dampener; the diplomatic model rewrites it to "not", so VADER's negation flips "good"
+    assert tone.score("These are hardly good manners.", lexicon="vader") > 0.05
+    assert tone.score("These are hardly good manners.") < -0.05
+    assert tone.explain("This is by no means helpful.") == [("helpful", round(1.8 * 0.7 * -0.74, 4))]  # VADER +1.8
+
+
+def test_generic_positive_words_count_less_than_diplomatic_ones():
+    # VADER's own "great" (+3.1) is weighted; the diplomatic "constructive" (+2.0) keeps its valence
+    assert dict(tone.explain("A great meeting."))["great"] == round(3.1 * tone.GENERIC_POSITIVE_WEIGHT, 4)
+    assert dict(tone.explain("A constructive meeting.")) == {"constructive": 2.0}
+    # negative words are not weighted
+    assert dict(tone.explain("A terrible meeting.")) == dict(tone.explain("A terrible meeting.", lexicon="vader"))
+
+
+def test_negate_rule_must_have_valence_zero(monkeypatch):
+    text = "pattern\tvalence\tscope\tgroup\nhardly\t-1.0\tnegate\tnegation\n"
+    real = tone._rows
+
+    def rows(name, columns):
+        if name == "phrases.tsv":
+            return tone.parse_table(text, "tension/lexicon/phrases.tsv", columns)
+        return real(name, columns)
+
+    monkeypatch.setattr(tone, "_rows", rows)
+    tone.phrase_rules.cache_clear()
+    try:
+        with pytest.raises(tone.LexiconError, match=r"phrases.tsv, line 2, column 'valence': a negate rule"):
+            tone.phrase_rules()
+    finally:
+        tone.phrase_rules.cache_clear()
