@@ -17,7 +17,7 @@ from tension import tone
 
 #: VADER's conventional thresholds: compound ≥ 0.05 is positive, ≤ −0.05 negative, else neutral.
 THRESHOLD = 0.05
-SPLITS = ("tune", "heldout", "fresh")
+SPLITS = ("tune", "heldout", "fresh", "fresh2")
 
 
 class EvalDataError(ValueError):
@@ -50,7 +50,8 @@ def load_statements(path: Path) -> pl.DataFrame:
         if row["label"] not in {"-1", "0", "1"}:
             problems.append(f"{path}, row {i}, column 'label': expected -1, 0 or 1, got {row['label']!r}")
         if row["split"] not in {*SPLITS, "all"}:
-            problems.append(f"{path}, row {i}, column 'split': expected tune, heldout or fresh, got {row['split']!r}")
+            problems.append(f"{path}, row {i}, column 'split': expected one of {', '.join(SPLITS)}, "
+                            f"got {row['split']!r}")
         if not (row["text"] or "").strip():
             problems.append(f"{path}, row {i}, column 'text': expected a statement, got an empty cell")
     if problems:
@@ -112,6 +113,16 @@ def auc(scores: np.ndarray, positive: np.ndarray) -> float:
         return math.nan
     ranks = pl.Series(scores).rank("average").to_numpy()
     return float((ranks[positive].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def cohen_kappa(first: np.ndarray, second: np.ndarray) -> float:
+    """Cohen's kappa of two annotators' labels of the same items: agreement beyond what their label rates predict."""
+    if len(first) == 0:
+        return math.nan
+    labels = np.union1d(first, second)
+    observed = float(np.mean(first == second))
+    expected = float(sum(np.mean(first == c) * np.mean(second == c) for c in labels))
+    return (observed - expected) / (1 - expected) if expected < 1 else math.nan
 
 
 def pearson(x: np.ndarray, y: np.ndarray) -> float:

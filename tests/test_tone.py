@@ -17,6 +17,7 @@ from tension.tone_eval import (
     auc,
     balanced_accuracy,
     classes,
+    cohen_kappa,
     evaluate,
     load,
     load_ratings,
@@ -232,6 +233,10 @@ def test_metrics_worked_by_hand():
     assert auc(np.array([0.3, 0.3]), np.array([True, False])) == 0.5
     assert pearson(np.array([1.0, 2.0, 3.0]), np.array([2.0, 4.0, 6.0])) == pytest.approx(1.0)
     assert math.isnan(pearson(np.array([1.0, 1.0]), np.array([1.0, 2.0])))
+    # kappa: 4 of 6 agree (0.667); rates first 1/3 each, second (1/6, 2/3, 1/6) -> chance 1/3; (2/3 - 1/3) / (2/3)
+    first, second = np.array([1, 1, 0, 0, -1, -1]), np.array([1, 0, 0, 0, -1, 0])
+    assert cohen_kappa(first, second) == pytest.approx(0.5)
+    assert cohen_kappa(first, first) == 1.0
 
 
 def test_load_statements_reports_bad_rows(tmp_path):
