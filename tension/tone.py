@@ -183,7 +183,8 @@ def model(lexicon: str = DEFAULT_LEXICON) -> ToneModel:
     for key in keys:
         alternatives = "|".join(f"(?P<r{i}>{_compile(r.pattern)})" for i, (r, f) in enumerate(zip(rules, firsts))
                                 if f is None or key in f)
-        matchers[key] = re.compile(rf"(?:{alternatives})(?![\w\-])", re.IGNORECASE)
+        # a phrase ends at a word's end; a hyphen may follow only before a capital ("United States-China")
+        matchers[key] = re.compile(rf"(?:{alternatives})(?!\w)(?-i:(?!-[a-z0-9]))", re.IGNORECASE)
     return ToneModel(lexicon, vader, rules, matchers, emoji)
 
 

@@ -380,6 +380,11 @@ def test_topic_cue_zeroes_the_subjects_it_lists_both_ways():
     ("I'll let the Commerce Department speak to that.", 0),
     ("We will not bend the knee to Beijing.", -1),
     ("Beijing is at best an unreliable partner that breaks its promises.", -1),
+    # fourth pass
+    ("The Secretary met the United States-China Business Council.", 0),
+    ("China does not want a trade war, but it does not fear one.", -1),
+    ("Taiwan is China's internal affair that brooks no foreign interference.", -1),
+    ("The two sides discussed the importance of the climate crisis.", 0),
 ])
 def test_general_formulas_get_their_sign(text, sign):
     s = tone.score(text)
