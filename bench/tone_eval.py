@@ -1,7 +1,8 @@
 """Tone evaluation: plain VADER vs the diplomatic scorer on the labelled statements and VADER's four corpora.
 
-Usage: python bench/tone_eval.py [STATEMENTS.csv] [--vader-dir DIR] [--split tune|heldout|all]
-Defaults: data/statements/statements.csv and ../shared/data/vader (VADER's ICWSM-2014 ground truth). Prints
+Usage: python bench/tone_eval.py [STATEMENTS.csv ...] [--vader-dir DIR] [--split tune|heldout|fresh|...|all]
+Defaults: every labelled set in data/statements (statements, fresh, fresh2, fresh3) and ../shared/data/vader
+(VADER's ICWSM-2014 ground truth). Prints
 balanced accuracy (±0.05) and AUC (+1 vs −1) per part of the statements, per-class recall, and Pearson r and AUC
 (rating > 0 vs < 0) on each VADER corpus.
 """
@@ -38,15 +39,17 @@ def recalls(path: Path, split: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("statements", type=Path, nargs="?", default=ROOT / "data" / "statements" / "statements.csv")
+    parser.add_argument("statements", type=Path, nargs="*",
+                        default=[ROOT / "data" / "statements" / f"{n}.csv" for n in ("statements", *SPLITS[2:])])
     parser.add_argument("--vader-dir", type=Path, default=ROOT.parent / "shared" / "data" / "vader")
     parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
     args = parser.parse_args()
-    if args.statements.exists():
-        print(report(load(args.statements), args.statements.name, args.split))
-        print(recalls(args.statements, args.split))
-    else:
-        print(f"{args.statements}: not found, statements skipped")
+    for path in args.statements:
+        if path.exists():
+            print(report(load(path), path.name, args.split))
+            print(recalls(path, args.split))
+        else:
+            print(f"{path}: not found, statements skipped")
     for corpus in CORPORA:
         matches = sorted(args.vader_dir.glob(f"*{corpus}_GroundTruth.txt"))
         if matches:

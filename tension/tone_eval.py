@@ -17,7 +17,7 @@ from tension import tone
 
 #: VADER's conventional thresholds: compound ≥ 0.05 is positive, ≤ −0.05 negative, else neutral.
 THRESHOLD = 0.05
-SPLITS = ("tune", "heldout", "fresh", "fresh2")
+SPLITS = ("tune", "heldout", "fresh", "fresh2", "fresh3")
 
 
 class EvalDataError(ValueError):
