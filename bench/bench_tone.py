@@ -1,4 +1,4 @@
-"""Tone scoring speed: short statements per second on one core, plain VADER vs the diplomatic scorer.
+"""Tone scoring speed: short statements per second on one core: plain VADER, the diplomatic and the learned scorer.
 
 Usage: python bench/bench_tone.py [STATEMENTS.csv]  (default data/statements/statements.csv, else the VADER tweets
 fixture). Each text is made distinct so that score_many's de-duplication does not flatter the figure.
@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tension import tone  # noqa: E402
+from tension import tone, tone_learned  # noqa: E402
 from tension.tone_eval import load  # noqa: E402
 
 N = 20_000
@@ -57,6 +57,16 @@ def main() -> None:
         best = max(rate(lexicon, items) for _ in range(3))
         print(f"{lexicon:<11} {best:>10,.0f} statements/s (new texts, best of 3, one core); "
               f"{cached_rate(lexicon, items):,.0f}/s when already scored")
+    start = time.perf_counter()
+    tone_learned.shipped()
+    print(f"load the learned model once: {time.perf_counter() - start:.3f} s")
+    best = 0.0
+    for _ in range(3):
+        tone._cached_score.cache_clear()
+        start = time.perf_counter()
+        tone_learned.score_many(items)
+        best = max(best, len(items) / (time.perf_counter() - start))
+    print(f"{'learned':<11} {best:>10,.0f} statements/s (new texts, best of 3, one core; with its diplomatic score)")
 
 
 if __name__ == "__main__":

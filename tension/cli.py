@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tension.cli_feeds import add_gdelt_sql, add_import_gdelt, add_import_icews, load_scoring_input
 from tension.cli_text import add_extract, add_timeline
-from tension.cli_tone import add_tone_eval
+from tension.cli_tone import add_tone_eval, add_tone_train
 from tension.events import EventDataError
 from tension.export import export_csv
 from tension.index import DEFAULT_HALF_LIFE, DEFAULT_SCALE, DEFAULT_TONE_WEIGHT, compute_index
@@ -112,6 +112,7 @@ def add_score(sub: argparse._SubParsersAction) -> None:
 #: Every command's registration function; a new command adds one line here.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     add_score, add_extract, add_timeline, add_import_gdelt, add_import_icews, add_gdelt_sql, add_tone_eval,
+    add_tone_train,
 )
 
 

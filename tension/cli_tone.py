@@ -1,11 +1,15 @@
-"""The ``tone-eval`` command: compare plain VADER with the diplomatic scorer on a labelled or rated file."""
+"""The ``tone-eval`` and ``tone-train`` commands: compare the tone scorers; train the learned model."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from tension.tone_eval import SPLITS, load, report
+import polars as pl
+
+from tension import tone_learned
+from tension.tone_eval import SPLITS, load, load_statements, report
 
 
 def _tone_eval(args: argparse.Namespace) -> int:
@@ -24,3 +28,25 @@ def add_tone_eval(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--split", choices=(*SPLITS, "all"), default="all",
                    help="report only this part of a statements file (default: each part and all)")
     p.set_defaults(func=_tone_eval)
+
+
+def _tone_train(args: argparse.Namespace) -> int:
+    frame = pl.concat([load_statements(path) for path in args.files])
+    model = tone_learned.train(frame["text"].to_list(), frame["label"].to_list())
+    args.out.write_text(tone_learned.to_table(model), encoding="utf-8")
+    counts = frame["label"].value_counts().sort("label")
+    print(f"{args.out}: {len(model.vocabulary)} terms learned from {frame.height} statements "
+          f"({', '.join(f'{c:+d}: {n}' for c, n in counts.iter_rows())})", file=sys.stderr)
+    return 0
+
+
+def add_tone_train(sub: argparse._SubParsersAction) -> None:
+    """Register ``tone-train``."""
+    p = sub.add_parser("tone-train", help="train the learned tone model on labelled statements",
+                       description="Fit the learned tone model (tension.tone_learned: logistic regression over words, "
+                                   "word pairs and the diplomatic score) on statements CSVs (id,text,label[,split]) "
+                                   "and write its weights file.")
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE", help="labelled statements CSV")
+    p.add_argument("--out", type=Path, required=True, help="weights file to write (the shipped one is "
+                                                           "tension/lexicon/learned.tsv)")
+    p.set_defaults(func=_tone_train)

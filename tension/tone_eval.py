@@ -13,11 +13,13 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from tension import tone
+from tension import tone, tone_learned
 
 #: VADER's conventional thresholds: compound ≥ 0.05 is positive, ≤ −0.05 negative, else neutral.
 THRESHOLD = 0.05
-SPLITS = ("tune", "heldout", "fresh", "fresh2", "fresh3")
+SPLITS = ("tune", "heldout", "fresh", "fresh2", "fresh3", "fresh4")
+#: The scorers compared, in report order: plain VADER, the diplomatic lexicon and rules, the learned model.
+SCORERS = ("vader", "diplomatic", "learned")
 
 
 class EvalDataError(ValueError):
@@ -132,10 +134,17 @@ def pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.corrcoef(x, y)[0, 1])
 
 
+def scores(texts: pl.Series, scorer: str) -> np.ndarray:
+    """Tone of each text by one of ``SCORERS``."""
+    if scorer == "learned":
+        return tone_learned.score_many(texts).to_numpy()
+    return tone.score_many(texts, lexicon=scorer).to_numpy()
+
+
 def evaluate(frame: pl.DataFrame, lexicon: str) -> Scores:
-    """Figures of ``lexicon`` on ``frame`` (statements: balanced accuracy and AUC +1 vs −1; ratings: Pearson r
-    and AUC rating > 0 vs < 0)."""
-    s = tone.score_many(frame["text"], lexicon=lexicon).to_numpy()
+    """Figures of the scorer ``lexicon`` (one of ``SCORERS``) on ``frame`` (statements: balanced accuracy and AUC
+    +1 vs −1; ratings: Pearson r and AUC rating > 0 vs < 0)."""
+    s = scores(frame["text"], lexicon)
     if "label" in frame.columns:
         labels = frame["label"].to_numpy()
         polar = labels != 0
@@ -157,10 +166,10 @@ def parts(frame: pl.DataFrame, split: str = "all") -> dict[str, pl.DataFrame]:
 
 
 def report(frame: pl.DataFrame, name: str, split: str = "all") -> str:
-    """A plain-text table comparing every lexicon on each part of ``frame``."""
+    """A plain-text table comparing every scorer on each part of ``frame``."""
     rows = [f"{'file':<28} {'part':<8} {'lexicon':<11} {'n':>6} {'bal.acc':>8} {'AUC':>6} {'r':>6}"]
     for part, sub in parts(frame, split).items():
-        for lexicon in tone.LEXICONS[::-1]:
+        for lexicon in SCORERS:
             s = evaluate(sub, lexicon)
             rows.append(f"{name[:28]:<28} {part:<8} {lexicon:<11} {s.n:>6} {_fmt(s.balanced_accuracy):>8} "
                         f"{_fmt(s.auc):>6} {_fmt(s.pearson):>6}")
