@@ -2,7 +2,7 @@
 
 Usage: python bench/tone_agreement.py [SECOND.csv] [FIRST.csv ...]
 SECOND has columns id,label,confidence[,note] (default data/statements/second_annotator.csv); FIRST are the
-labelled statement files (default statements.csv, fresh.csv and fresh2.csv). Prints, per file and over all: rows,
+labelled statement files (default: every labelled set in data/statements). Prints, per file and over all: rows,
 raw agreement, Cohen's kappa, the second annotator's balanced accuracy against the first, opposite-sign pairs, the
 confusion table, and the same figures on the rows the second annotator marked high-confidence.
 """
@@ -33,7 +33,8 @@ def line(name: str, frame: pl.DataFrame) -> str:
 def main() -> None:
     args = [Path(a) for a in sys.argv[1:]]
     second_path = args[0] if args else STATEMENTS / "second_annotator.csv"
-    first_paths = args[1:] or [STATEMENTS / n for n in ("statements.csv", "fresh.csv", "fresh2.csv")]
+    first_paths = args[1:] or sorted(STATEMENTS.glob("*.csv"), key=lambda p: (p.stem != "statements", p.stem))
+    first_paths = [p for p in first_paths if p.stem != "second_annotator"]
     second = pl.read_csv(second_path).select("id", pl.col("label").alias("label2"), "confidence")
     parts = {p.name: pl.read_csv(p).select("id", "label").join(second, on="id", how="inner") for p in first_paths}
     both = pl.concat(list(parts.values()))
