@@ -31,9 +31,9 @@ def bundled_events() -> pl.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def toned(key: str, _events: pl.DataFrame) -> pl.DataFrame:
-    """The working set with each statement's tone scored once (``key`` identifies the frame)."""
-    return with_tone(_events)
+def toned(key: str, scorer: str, _events: pl.DataFrame) -> pl.DataFrame:
+    """The working set with each statement's tone scored once per scorer (``key`` identifies the frame)."""
+    return with_tone(_events, dash.tone_scorer(scorer))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -100,7 +100,8 @@ def reset(lo: dt.date, hi: dt.date) -> None:
     """All settings back to the library defaults and the full date range."""
     apply_weights(tension.default_weights())
     st.session_state.update(tone_weight=tension.DEFAULT_TONE_WEIGHT, half_life=tension.DEFAULT_HALF_LIFE,
-                            pulse=False, dates=(lo, hi), day=hi, f_types=[], f_actors=[], f_text="")
+                            tone_scorer=next(iter(dash.TONE_SCORERS)), pulse=False, dates=(lo, hi), day=hi,
+                            f_types=[], f_actors=[], f_text="")
 
 
 def pick_day(lo: dt.date, hi: dt.date) -> None:
@@ -110,7 +111,7 @@ def pick_day(lo: dt.date, hi: dt.date) -> None:
         st.session_state["day"] = day
 
 
-def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, float, bool, tuple]:
+def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, str, float, bool, tuple]:
     """Data source, presets and every setting (all bound to the URL); returns the chosen settings."""
     lo, hi = events["date"].min(), events["date"].max()
     bar = st.sidebar
@@ -137,6 +138,10 @@ def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, 
                              tension.DEFAULT_TONE_WEIGHT, 0.1, key="tone_weight", bind=URL,
                              help="Raw points per unit of statement tone (tone is in −1..+1), added to an "
                              "event's weight × salience.")
+    scorer = bar.radio("Tone scorer", list(dash.TONE_SCORERS), format_func=dash.TONE_SCORERS.get, key="tone_scorer",
+                       bind=URL, help="How a quoted statement's tone is read: the diplomatic lexicon and rules over "
+                       "VADER (explainable word by word), or the model learned from 810 labelled official statements "
+                       "(reads them better on unseen statements, not meant for other text). See docs/tone.md.")
     pulse = bar.toggle(f"Show the pulse ({tension.PULSE_HALF_LIFE:g}-day memory)", key="pulse", bind=URL)
     bar.header("Weights")
     bar.selectbox("Apply a preset", list(tension.presets()), index=None, key="preset", on_change=apply_preset,
@@ -149,7 +154,7 @@ def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, 
         for t in (t for t in TYPES if t.group == group):
             weights[t.id] = bar.slider(t.label, -10.0, 10.0, defaults[t.id], 0.1, key=f"w_{t.id}",
                                        help=t.definition, bind=URL)
-    return weights, tone_weight, half_life, pulse, dates
+    return weights, tone_weight, scorer, half_life, pulse, dates
 
 
 def headline(h: dash.Headline) -> None:
@@ -226,13 +231,13 @@ def upload_problems() -> None:
 
 
 def tone_box() -> None:
-    """Paste a statement and see its tone and the words behind it."""
+    """Paste a statement and see its tone by each scorer and the words behind it."""
     text = st.text_area("Paste an official statement", key="tone_text", height=120)
     if text and text.strip():
-        st.metric("Tone", f"{tension.tone.score(text):+.3f}", help="−1 hostile … +1 warm")
-        terms = tension.tone.explain(text)
-        st.dataframe(pl.DataFrame(terms, schema={"term": pl.String, "valence": pl.Float64}, orient="row"),
-                     hide_index=True, key="tone_terms")
+        for col, (name, title) in zip(st.columns(len(dash.TONE_SCORERS)), dash.TONE_SCORERS.items()):
+            value, terms = dash.explain_tone(text, name)
+            col.metric(f"Tone: {title}", f"{value:+.3f}", help="−1 hostile … +1 warm; ±0.05 and inside is neutral")
+            col.dataframe(terms, hide_index=True, key=f"tone_terms_{name}")
 
 
 def downloads(view: pl.DataFrame, scored: pl.DataFrame, values: dict[str, object]) -> None:
@@ -258,8 +263,9 @@ def main() -> None:
     if st.session_state.get("tension_view_key", key) != key:
         show_all(events)  # a new working set (upload or another page): show all of it
     st.session_state["tension_view_key"] = key
-    weights, tone_weight, half_life, pulse, (start, end) = sidebar(events, label)
-    events = toned(key, events)
+    weights, tone_weight, scorer, half_life, pulse, (start, end) = sidebar(events, label)
+    key = f"{key}:{scorer}"  # the aggregates below depend on the statements' tone
+    events = toned(key, scorer, events)
     base = daily(key, events)
     index = tension.weigh(decayed(key, half_life, base), weights, tone_weight=tone_weight)
     scored = tension.score_events(events, weights, tone_weight=tone_weight)
@@ -296,7 +302,7 @@ def main() -> None:
             tone_box()
     if downloads_tab.open:
         values = dash.settings(weights, tone_weight=tone_weight, half_life=half_life, scale=tension.DEFAULT_SCALE,
-                               start=start, end=end, source=label)
+                               start=start, end=end, source=label, tone_scorer=scorer)
         with downloads_tab:
             downloads(view, dash.in_range(scored, start, end), values)
 

@@ -3,7 +3,7 @@
 A pure library (polars in, polars out); ``app.py`` is the dashboard and ``python -m tension`` the command line.
 """
 
-from tension import tone
+from tension import tone, tone_learned
 from tension.events import EventDataError, Problem, load_events, parse_events
 from tension.export import export_csv
 from tension.index import (
@@ -26,6 +26,6 @@ from tension.taxonomy import TYPES, default_weights, presets, type_ids
 __all__ = [
     "DEFAULT_HALF_LIFE", "DEFAULT_SCALE", "DEFAULT_TONE_WEIGHT", "LEVELS", "PULSE_HALF_LIFE", "TYPES",
     "EventDataError", "Problem", "aggregate", "compute_index", "decay_daily", "default_weights", "drivers",
-    "export_csv", "level_of", "load_events", "parse_events", "presets", "score_events", "tone", "type_ids", "weigh",
-    "with_tone",
+    "export_csv", "level_of", "load_events", "parse_events", "presets", "score_events", "tone", "tone_learned",
+    "type_ids", "weigh", "with_tone",
 ]

@@ -13,8 +13,17 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from tension import tone, tone_learned
 from tension.events import Problem
-from tension.index import DEFAULT_HALF_LIFE, DEFAULT_SCALE, DEFAULT_TONE_WEIGHT, LEVELS, PULSE_HALF_LIFE, level_of
+from tension.index import (
+    DEFAULT_HALF_LIFE,
+    DEFAULT_SCALE,
+    DEFAULT_TONE_WEIGHT,
+    LEVELS,
+    PULSE_HALF_LIFE,
+    ToneScorer,
+    level_of,
+)
 from tension.taxonomy import resolve_weights, type_ids
 
 #: Half-life choices (days) offered by the dashboard; the library default and the pulse are always included.
@@ -139,14 +148,40 @@ def actor_choices(events: pl.DataFrame) -> list[str]:
     return countries + [a for a in actors if a not in countries]
 
 
+#: The tone scorers a user can choose for statements: name -> label (the first is the default; the label is what
+#: the URL carries).
+TONE_SCORERS = {"diplomatic": "Diplomatic rules", "learned": "Learned model"}
+
+
+def tone_scorer(name: str) -> ToneScorer:
+    """The statement scorer called ``name`` (one of ``TONE_SCORERS``), for ``tension.with_tone``."""
+    if name == "learned":
+        return tone_learned.score_many
+    if name == "diplomatic":
+        return tone.score_many
+    raise ValueError(f"unknown tone scorer {name!r}; known: {', '.join(TONE_SCORERS)}")
+
+
+def explain_tone(text: str, name: str) -> tuple[float, pl.DataFrame]:
+    """The tone of ``text`` by the scorer ``name`` and the terms behind it: ``term`` and ``valence`` (VADER's −4..+4
+    scale, after the rules) for the diplomatic scorer, ``term`` and ``contribution`` (to logit(+1) − logit(−1)) for
+    the learned model."""
+    tone_scorer(name)  # validates the name
+    module, column = (tone_learned, "contribution") if name == "learned" else (tone, "valence")
+    terms = module.explain(text)
+    return module.score(text), pl.DataFrame(terms, schema={"term": pl.String, column: pl.Float64}, orient="row")
+
+
 def settings(weights: dict[str, float], *, tone_weight: float, half_life: float, scale: float,
-             start: dt.date | None, end: dt.date | None, source: str) -> dict[str, object]:
+             start: dt.date | None, end: dt.date | None, source: str,
+             tone_scorer: str = "diplomatic") -> dict[str, object]:
     """The settings that produce an index, as a flat JSON-ready dict (weights as ``w_<type>``)."""
     w = resolve_weights(weights)
     return {
         "source": source,
         "half_life_days": "inf" if math.isinf(half_life) else half_life,
         "tone_weight": float(tone_weight),
+        "tone_scorer": tone_scorer,
         "scale": float(scale),
         "start": start.isoformat() if start else "",
         "end": end.isoformat() if end else "",

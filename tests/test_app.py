@@ -249,3 +249,33 @@ def test_event_filters(app):
     events = tension.load_events(APP.parent / "data" / "events.csv")
     n = events.filter(pl.col("type") == "sanctions").height
     assert any(c.value == f"{n:,} events" for c in at.caption)
+
+
+def test_tone_scorer_choice_rescores_statements_and_resets(app):
+    events = tension.load_events(APP.parent / "data" / "events.csv")
+    at = app.run()
+    assert at.radio(key="tone_scorer").value == "diplomatic"
+    at.radio(key="tone_scorer").set_value("learned").run()
+    assert not at.exception
+    learned = tension.compute_index(events, tone=tension.tone_learned.score_many)
+    assert metric(at, "Index on") == f"{learned['index'][-1]:+.2f}"
+    assert metric(at, "Index on") != f"{tension.compute_index(events)['index'][-1]:+.2f}"  # the choice matters
+    at.button(key="reset").click().run()
+    assert at.radio(key="tone_scorer").value == "diplomatic"
+
+
+def test_tone_scorer_from_the_url(app):
+    app.query_params["tone_scorer"] = "Learned model"  # bound widgets carry their label in the URL
+    at = app.run()
+    assert not at.exception and at.radio(key="tone_scorer").value == "learned"
+
+
+def test_tone_box_shows_both_scorers(app):
+    app.session_state["tab"] = "Tone of a statement"
+    at = app.run()
+    text = "We urge the US to return to win-win cooperation."
+    at.text_area(key="tone_text").set_value(text).run()
+    assert not at.exception
+    assert metric(at, "Tone: Learned") == f"{tension.tone_learned.score(text):+.3f}"
+    learned = next(d.value for d in at.dataframe if list(d.value.columns) == ["term", "contribution"])
+    assert [tuple(r) for r in learned.itertuples(index=False)] == tension.tone_learned.explain(text)

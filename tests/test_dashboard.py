@@ -152,3 +152,18 @@ def test_md_escape_makes_markdown_literal():
 def test_method_markdown_uses_library_defaults():
     text = dash.method_markdown()
     assert f"{DEFAULT_HALF_LIFE:g} days" in text and "tanh" in text and "confrontation" in text
+
+
+def test_tone_scorers_and_their_explanations():
+    from tension import tone, tone_learned
+    assert dash.tone_scorer("diplomatic") is tone.score_many and dash.tone_scorer("learned") is tone_learned.score_many
+    with pytest.raises(ValueError, match="unknown tone scorer 'vaderish'"):
+        dash.tone_scorer("vaderish")
+    text = "China firmly opposes the sanctions."
+    value, terms = dash.explain_tone(text, "diplomatic")
+    assert value == tone.score(text) and terms.columns == ["term", "valence"]
+    assert terms.rows() == tone.explain(text)
+    value, terms = dash.explain_tone(text, "learned")
+    assert value == tone_learned.score(text) and terms.columns == ["term", "contribution"]
+    assert dash.settings({}, tone_weight=3.0, half_life=180.0, scale=300.0, start=None, end=None, source="x",
+                         tone_scorer="learned")["tone_scorer"] == "learned"
