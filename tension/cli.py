@@ -14,6 +14,7 @@ import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from tension import tone_learned
 from tension.cli_feeds import add_gdelt_sql, add_import_gdelt, add_import_icews, load_scoring_input
 from tension.cli_text import add_extract, add_timeline
 from tension.cli_tone import add_tone_eval, add_tone_train
@@ -79,8 +80,9 @@ def write_output(data: bytes, out: Path | None) -> None:
 def _score(args: argparse.Namespace) -> int:
     weights = read_weights(args.weights) if args.weights else None
     events = load_scoring_input(args.events)
+    scorer = tone_learned.score_many if args.tone_scorer == "learned" else None
     index = compute_index(events, weights, half_life=args.half_life, tone_weight=args.tone_weight,
-                          scale=args.scale, start=args.start, end=args.end)
+                          scale=args.scale, start=args.start, end=args.end, tone=scorer)
     write_output(export_csv(index), args.out)
     last = index.row(-1, named=True)
     n_events = int(events["n_events"].sum()) if "n_events" in events.columns else events.height  # a daily table
@@ -102,6 +104,9 @@ def add_score(sub: argparse._SubParsersAction) -> None:
                    help=f"memory in days; 0 = no memory, 'inf' = no decay (default {DEFAULT_HALF_LIFE:g})")
     p.add_argument("--tone-weight", type=float, default=DEFAULT_TONE_WEIGHT,
                    help=f"weight of a statement's tone in [-1, 1] (default {DEFAULT_TONE_WEIGHT:g})")
+    p.add_argument("--tone-scorer", choices=("diplomatic", "learned"), default="diplomatic",
+                   help="how statements without a given tone are scored: the diplomatic lexicon and rules "
+                        "(default) or the model learned from labelled statements (docs/tone.md)")
     p.add_argument("--scale", type=float, default=DEFAULT_SCALE,
                    help=f"raw value that maps to index 7.6 (10·tanh(1)) (default {DEFAULT_SCALE:g})")
     p.add_argument("--start", type=date_arg, help="first day of the output, YYYY-MM-DD")

@@ -82,3 +82,17 @@ def test_score_daily_table_counts_events_not_days(tmp_path, capsys):
     aggregate(load_events(src)).write_csv(daily)
     assert main(["score", str(daily), "--out", str(tmp_path / "i.csv")]) == 0
     assert capsys.readouterr().err.startswith("2 events, 3 days;")
+
+
+def test_score_with_the_learned_tone_scorer(tmp_path):
+    from tension import tone, tone_learned
+    text = "We urge the US to stop its wrong actions."
+    src = tmp_path / "ev.csv"
+    src.write_text(f'date,type,actor,target,summary,source,statement\n2023-01-01,statement,CHN,USA,a,x,"{text}"\n')
+    out = {}
+    for scorer in ("diplomatic", "learned"):
+        path = tmp_path / f"{scorer}.csv"
+        assert main(["score", str(src), "--out", str(path), "--tone-weight", "1", "--tone-scorer", scorer]) == 0
+        out[scorer] = pl.read_csv(path)["contrib_tone"][0]
+    assert out["diplomatic"] == pytest.approx(tone.score(text))
+    assert out["learned"] == pytest.approx(tone_learned.score(text))
