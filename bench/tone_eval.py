@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from tension.tone_eval import SCORERS, SPLITS, classes, load, parts, report, scores  # noqa: E402
+from tension.tone_eval import SCORERS, SPLITS, classes, load, parts, report, score_with  # noqa: E402
 
 CORPORA = ("tweets", "nytEditorialSnippets", "movieReviewSnippets", "amazonReviewSnippets")
 
@@ -29,7 +29,7 @@ def recalls(path: Path, split: str) -> str:
     for part, sub in parts(load(path), split).items():
         labels = sub["label"].to_numpy()
         for lexicon in SCORERS:
-            predicted = classes(scores(sub["text"], lexicon))
+            predicted = classes(score_with(sub["text"], lexicon))
             cells = [f"{c:+d}: {np.mean(predicted[labels == c] == c):.2f} of {int((labels == c).sum())}"
                      for c in (-1, 0, 1) if (labels == c).any()]
             rows.append(f"  {part:<8} {lexicon:<11} recall  " + "   ".join(cells))

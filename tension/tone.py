@@ -230,6 +230,11 @@ def analyzer(lexicon: str = DEFAULT_LEXICON) -> SentimentIntensityAnalyzer:
     return model(lexicon).vader
 
 
+def straighten(text: str) -> str:
+    """``text`` with curly quotes, long dashes and non-breaking spaces replaced by their plain forms."""
+    return text.translate(_TYPOGRAPHY)
+
+
 def _demojize(m: ToneModel, text: str) -> str:
     """``text`` with emojis replaced by their descriptions exactly as VADER's own ``polarity_scores`` does (a space
     before the description unless the text starts there or a space precedes it)."""
@@ -309,7 +314,7 @@ def _analyse(text: str, lexicon: str) -> tuple[list[str], list[str], list[float]
     """VADER's tokens, the surface text of their placeholders in order, each token's valence after VADER's rules
     and the rebukes, and the compound score."""
     m = model(lexicon)
-    raw = text.translate(_TYPOGRAPHY) if m.matchers is not None else text
+    raw = straighten(text) if m.matchers is not None else text
     rewritten, surfaces, spans = _rewrite(m, _demojize(m, raw).strip())
     senti = SentiText(rewritten)
     words = senti.words_and_emoticons

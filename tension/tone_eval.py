@@ -134,7 +134,7 @@ def pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.corrcoef(x, y)[0, 1])
 
 
-def scores(texts: pl.Series, scorer: str) -> np.ndarray:
+def score_with(texts: pl.Series, scorer: str) -> np.ndarray:
     """Tone of each text by one of ``SCORERS``."""
     if scorer == "learned":
         return tone_learned.score_many(texts).to_numpy()
@@ -144,7 +144,7 @@ def scores(texts: pl.Series, scorer: str) -> np.ndarray:
 def evaluate(frame: pl.DataFrame, lexicon: str) -> Scores:
     """Figures of the scorer ``lexicon`` (one of ``SCORERS``) on ``frame`` (statements: balanced accuracy and AUC
     +1 vs −1; ratings: Pearson r and AUC rating > 0 vs < 0)."""
-    s = scores(frame["text"], lexicon)
+    s = score_with(frame["text"], lexicon)
     if "label" in frame.columns:
         labels = frame["label"].to_numpy()
         polar = labels != 0

@@ -53,7 +53,7 @@ class LearnedModel:
 
 def terms(text: str) -> list[str]:
     """Lower-case words of two or more characters and each pair of neighbouring words."""
-    words = _TOKEN.findall(text.translate(tone._TYPOGRAPHY).lower())
+    words = _TOKEN.findall(tone.straighten(text).lower())
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
