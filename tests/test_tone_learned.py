@@ -11,8 +11,8 @@ from tension.tone_learned import NEUTRAL_BAND
 
 ROOT = Path(__file__).resolve().parent.parent
 STATEMENTS = ROOT / "data" / "statements"
-#: The labelled sets the shipped model is trained on (fresh4 is kept out: it is the blind test of this model).
-TRAINED_ON = ("statements.csv", "fresh.csv", "fresh2.csv", "fresh3.csv")
+#: The labelled sets the shipped model is trained on (every labelled set so far; the next blind set is kept out).
+TRAINED_ON = ("statements.csv", "fresh.csv", "fresh2.csv", "fresh3.csv", "fresh4.csv")
 
 TOY = [
     ("We oppose the sanctions and will retaliate.", -1), ("They oppose our companies and retaliate again.", -1),
