@@ -17,7 +17,7 @@ from tension import tone, tone_learned
 
 #: VADER's conventional thresholds: compound ≥ 0.05 is positive, ≤ −0.05 negative, else neutral.
 THRESHOLD = 0.05
-SPLITS = ("tune", "heldout", "fresh", "fresh2", "fresh3", "fresh4")
+SPLITS = ("tune", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
 #: The scorers compared, in report order: plain VADER, the diplomatic lexicon and rules, the learned model.
 SCORERS = ("vader", "diplomatic", "learned")
 
