@@ -140,7 +140,7 @@ def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, 
                              "event's weight × salience.")
     scorer = bar.radio("Tone scorer", list(dash.TONE_SCORERS), format_func=dash.TONE_SCORERS.get, key="tone_scorer",
                        bind=URL, help="How a quoted statement's tone is read: the diplomatic lexicon and rules over "
-                       "VADER (explainable word by word), or the model learned from 810 labelled official statements "
+                       "VADER (explainable word by word), or the model learned from 1,020 labelled official statements "
                        "(reads them better on unseen statements, not meant for other text). See docs/tone.md.")
     pulse = bar.toggle(f"Show the pulse ({tension.PULSE_HALF_LIFE:g}-day memory)", key="pulse", bind=URL)
     bar.header("Weights")
