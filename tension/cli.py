@@ -14,7 +14,6 @@ import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tension import tone_learned
 from tension.cli_feeds import add_gdelt_sql, add_import_gdelt, add_import_icews, load_scoring_input
 from tension.cli_text import add_extract, add_timeline
 from tension.cli_tone import add_tone_eval, add_tone_train
@@ -22,6 +21,7 @@ from tension.events import EventDataError
 from tension.export import export_csv
 from tension.index import DEFAULT_HALF_LIFE, DEFAULT_SCALE, DEFAULT_TONE_WEIGHT, compute_index
 from tension.taxonomy import type_ids
+from tension.tone_scorers import scorer
 
 
 class UsageError(Exception):
@@ -80,9 +80,8 @@ def write_output(data: bytes, out: Path | None) -> None:
 def _score(args: argparse.Namespace) -> int:
     weights = read_weights(args.weights) if args.weights else None
     events = load_scoring_input(args.events)
-    scorer = tone_learned.score_many if args.tone_scorer == "learned" else None
     index = compute_index(events, weights, half_life=args.half_life, tone_weight=args.tone_weight,
-                          scale=args.scale, start=args.start, end=args.end, tone=scorer)
+                          scale=args.scale, start=args.start, end=args.end, tone=scorer(args.tone_scorer))
     write_output(export_csv(index), args.out)
     last = index.row(-1, named=True)
     n_events = int(events["n_events"].sum()) if "n_events" in events.columns else events.height  # a daily table

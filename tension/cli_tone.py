@@ -20,10 +20,11 @@ def _tone_eval(args: argparse.Namespace) -> int:
 
 def add_tone_eval(sub: argparse._SubParsersAction) -> None:
     """Register ``tone-eval``."""
-    p = sub.add_parser("tone-eval", help="compare plain VADER and the diplomatic tone scorer on labelled text",
+    p = sub.add_parser("tone-eval", help="compare the tone scorers (plain VADER, diplomatic, learned) on labelled text",
                        description="Print balanced accuracy (thresholds ±0.05) and AUC (+1 vs −1) on a statements "
                                    "CSV (id,text,label[,split]), or Pearson r and AUC on VADER-format ratings "
-                                   "(id<TAB>rating<TAB>text), for plain VADER and the diplomatic lexicon.")
+                                   "(id<TAB>rating<TAB>text), for plain VADER, the diplomatic lexicon and rules, "
+                                   "and the learned model.")
     p.add_argument("files", type=Path, nargs="+", metavar="FILE", help="statements CSV or VADER ground-truth file")
     p.add_argument("--split", choices=(*SPLITS, "all"), default="all",
                    help="report only this part of a statements file (default: each part and all)")

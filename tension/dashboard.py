@@ -21,7 +21,6 @@ from tension.index import (
     DEFAULT_TONE_WEIGHT,
     LEVELS,
     PULSE_HALF_LIFE,
-    ToneScorer,
     level_of,
 )
 from tension.taxonomy import resolve_weights, type_ids
@@ -153,20 +152,12 @@ def actor_choices(events: pl.DataFrame) -> list[str]:
 TONE_SCORERS = {"diplomatic": "Diplomatic rules", "learned": "Learned model"}
 
 
-def tone_scorer(name: str) -> ToneScorer:
-    """The statement scorer called ``name`` (one of ``TONE_SCORERS``), for ``tension.with_tone``."""
-    if name == "learned":
-        return tone_learned.score_many
-    if name == "diplomatic":
-        return tone.score_many
-    raise ValueError(f"unknown tone scorer {name!r}; known: {', '.join(TONE_SCORERS)}")
-
-
 def explain_tone(text: str, name: str) -> tuple[float, pl.DataFrame]:
     """The tone of ``text`` by the scorer ``name`` and the terms behind it: ``term`` and ``valence`` (VADER's −4..+4
     scale, after the rules) for the diplomatic scorer, ``term`` and ``contribution`` (to logit(+1) − logit(−1)) for
     the learned model."""
-    tone_scorer(name)  # validates the name
+    if name not in TONE_SCORERS:
+        raise ValueError(f"unknown tone scorer {name!r}; known: {', '.join(TONE_SCORERS)}")
     module, column = (tone_learned, "contribution") if name == "learned" else (tone, "valence")
     terms = module.explain(text)
     return module.score(text), pl.DataFrame(terms, schema={"term": pl.String, column: pl.Float64}, orient="row")

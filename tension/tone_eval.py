@@ -13,13 +13,11 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from tension import tone, tone_learned
+from tension.tone_scorers import SCORERS, scorer
 
 #: VADER's conventional thresholds: compound ≥ 0.05 is positive, ≤ −0.05 negative, else neutral.
 THRESHOLD = 0.05
 SPLITS = ("tune", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
-#: The scorers compared, in report order: plain VADER, the diplomatic lexicon and rules, the learned model.
-SCORERS = ("vader", "diplomatic", "learned")
 
 
 class EvalDataError(ValueError):
@@ -134,11 +132,9 @@ def pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.corrcoef(x, y)[0, 1])
 
 
-def score_with(texts: pl.Series, scorer: str) -> np.ndarray:
+def score_with(texts: pl.Series, name: str) -> np.ndarray:
     """Tone of each text by one of ``SCORERS``."""
-    if scorer == "learned":
-        return tone_learned.score_many(texts).to_numpy()
-    return tone.score_many(texts, lexicon=scorer).to_numpy()
+    return scorer(name)(texts).to_numpy()
 
 
 def evaluate(frame: pl.DataFrame, lexicon: str) -> Scores:

@@ -121,11 +121,13 @@ def from_table(text: str, path: str = "tension/lexicon/learned.tsv") -> LearnedM
     rows = tone.parse_table(text, path, COLUMNS)
     values: dict[str, tuple[float, np.ndarray]] = {}
     for n, row in rows:
-        try:
-            numbers = [float(row[c]) for c in COLUMNS[1:]]
-        except ValueError:
-            bad = next(c for c in COLUMNS[1:] if not _is_number(row[c]))
-            raise tone.LexiconError(f"{path}, line {n}, column '{bad}': expected a number, got {row[bad]!r}") from None
+        numbers = []
+        for column in COLUMNS[1:]:
+            try:
+                numbers.append(float(row[column]))
+            except ValueError:
+                raise tone.LexiconError(f"{path}, line {n}, column '{column}': expected a number, "
+                                        f"got {row[column]!r}") from None
         values[row["term"]] = (numbers[0], np.array(numbers[1:]))
     for special in (INTERCEPT, RULES):
         if special not in values:
@@ -134,14 +136,6 @@ def from_table(text: str, path: str = "tension/lexicon/learned.tsv") -> LearnedM
     return LearnedModel({t: i for i, t in enumerate(vocab)}, np.array([values[t][0] for t in vocab]),
                         np.array([values[t][1] for t in vocab]).reshape(len(vocab), len(CLASSES)),
                         values[RULES][1], values[RULES][0], values[INTERCEPT][1])
-
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
 
 
 @lru_cache(maxsize=1)

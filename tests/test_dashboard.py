@@ -156,9 +156,8 @@ def test_method_markdown_uses_library_defaults():
 
 def test_tone_scorers_and_their_explanations():
     from tension import tone, tone_learned
-    assert dash.tone_scorer("diplomatic") is tone.score_many and dash.tone_scorer("learned") is tone_learned.score_many
     with pytest.raises(ValueError, match="unknown tone scorer 'vaderish'"):
-        dash.tone_scorer("vaderish")
+        dash.explain_tone("Hello.", "vaderish")
     text = "China firmly opposes the sanctions."
     value, terms = dash.explain_tone(text, "diplomatic")
     assert value == tone.score(text) and terms.columns == ["term", "valence"]

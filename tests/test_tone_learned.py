@@ -127,3 +127,4 @@ def test_tone_train_bad_file_exit_2(tmp_path):
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 2 and "bad.csv, row 2, column 'label'" in proc.stderr
     assert not (tmp_path / "o").exists()
+

@@ -1,0 +1,22 @@
+"""The tone scorers by name: plain VADER, the diplomatic lexicon and rules (the default), and the learned model."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from tension import tone, tone_learned
+from tension.index import ToneScorer
+
+#: Every scorer, in report order.
+SCORERS = ("vader", "diplomatic", "learned")
+
+
+def scorer(name: str) -> ToneScorer:
+    """The ``score_many`` of the scorer called ``name`` (one of ``SCORERS``), for ``tension.with_tone``."""
+    if name == "learned":
+        return tone_learned.score_many
+    if name == tone.DEFAULT_LEXICON:
+        return tone.score_many
+    if name in tone.LEXICONS:
+        return partial(tone.score_many, lexicon=name)
+    raise ValueError(f"unknown tone scorer {name!r}; known: {', '.join(SCORERS)}")
