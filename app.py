@@ -13,9 +13,10 @@ import polars as pl
 import streamlit as st
 
 import tension
-from tension import charts, tone_scorers, with_tone
+from tension import charts, with_tone
 from tension import dashboard as dash
 from tension.taxonomy import TYPES
+from tension.tone import scorers
 
 DATA = Path(__file__).parent / "data" / "events.csv"
 BUNDLED_LABEL = "Bundled China–US record (data/events.csv)"
@@ -33,7 +34,7 @@ def bundled_events() -> pl.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=8)
 def toned(key: str, scorer: str, _events: pl.DataFrame) -> pl.DataFrame:
     """The working set with each statement's tone scored once per scorer (``key`` identifies the frame)."""
-    return with_tone(_events, tone_scorers.scorer(scorer))
+    return with_tone(_events, scorers.scorer(scorer))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -13,8 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tension import tone, tone_learned  # noqa: E402
-from tension.tone_eval import load  # noqa: E402
+from tension.tone import learned as tone_learned  # noqa: E402
+from tension.tone import rules as tone  # noqa: E402
+from tension.tone.evaluation import load  # noqa: E402
 
 N = 20_000
 

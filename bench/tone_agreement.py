@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import polars as pl  # noqa: E402
 
-from tension.tone_eval import balanced_accuracy, cohen_kappa  # noqa: E402
+from tension.tone.evaluation import balanced_accuracy, cohen_kappa  # noqa: E402
 
 STATEMENTS = ROOT / "data" / "statements"
 

@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import polars as pl  # noqa: E402
 
-from tension import tone  # noqa: E402
-from tension.tone_eval import classes, load  # noqa: E402
+from tension.tone import rules as tone  # noqa: E402
+from tension.tone.evaluation import classes, load  # noqa: E402
 
 FILES = ("diplomatic.tsv", "phrases.tsv", "groups.tsv")
 BASE = "015da41"
@@ -49,7 +49,7 @@ def figures(texts: list[str], labels: np.ndarray) -> tuple[float, float]:
 def use(tables: dict[str, list[str]]) -> None:
     """Make the tone module read ``tables`` (file name -> lines) instead of its lexicon files."""
     def rows(name: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-        return tone.parse_table("\n".join(tables[name]), f"tension/lexicon/{name}", columns)
+        return tone.parse_table("\n".join(tables[name]), f"tension/tone/lexicon/{name}", columns)
 
     tone._rows = rows  # type: ignore[assignment]  # a benchmark-only override of the loader
     for cached in (tone.groups, tone.diplomatic_terms, tone.phrase_rules, tone.model, tone._cached_score):
@@ -83,8 +83,8 @@ def main() -> None:
     args = parser.parse_args()
     frame = load(args.statements)
     frame = frame.with_columns(halves(frame))
-    current = {n: (ROOT / "tension" / "lexicon" / n).read_text(encoding="utf-8").splitlines() for n in FILES}
-    base = {n: subprocess.run(["git", "show", f"{args.base}:tension/lexicon/{n}"], cwd=ROOT, check=True,
+    current = {n: (ROOT / "tension" / "tone" / "lexicon" / n).read_text(encoding="utf-8").splitlines() for n in FILES}
+    base = {n: subprocess.run(["git", "show", f"{args.base}:tension/tone/lexicon/{n}"], cwd=ROOT, check=True,
                               capture_output=True, text=True).stdout.splitlines() for n in FILES}
     candidates = [(n, line) for n in FILES if n != "groups.tsv" for line in current[n]
                   if line.strip() and not line.startswith("#") and line not in set(base[n])]

@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from tension.tone_eval import SCORERS, SPLITS, classes, load, parts, report, score_with  # noqa: E402
+from tension.tone.evaluation import SCORERS, SPLITS, classes, load, parts, report, score_with  # noqa: E402
 
 CORPORA = ("tweets", "nytEditorialSnippets", "movieReviewSnippets", "amazonReviewSnippets")
 

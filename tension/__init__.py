@@ -3,7 +3,7 @@
 A pure library (polars in, polars out); ``app.py`` is the dashboard and ``python -m tension`` the command line.
 """
 
-from tension import tone, tone_learned
+from tension import tone
 from tension.events import EventDataError, Problem, load_events, parse_events
 from tension.export import export_csv
 from tension.index import (
@@ -22,6 +22,7 @@ from tension.index import (
     with_tone,
 )
 from tension.taxonomy import TYPES, default_weights, presets, type_ids
+from tension.tone import learned as tone_learned
 
 __all__ = [
     "DEFAULT_HALF_LIFE", "DEFAULT_SCALE", "DEFAULT_TONE_WEIGHT", "LEVELS", "PULSE_HALF_LIFE", "TYPES",

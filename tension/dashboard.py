@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from tension import tone, tone_learned
 from tension.events import Problem
 from tension.index import (
     DEFAULT_HALF_LIFE,
@@ -24,6 +23,8 @@ from tension.index import (
     level_of,
 )
 from tension.taxonomy import resolve_weights, type_ids
+from tension.tone import learned as tone_learned
+from tension.tone import rules as tone
 
 #: Half-life choices (days) offered by the dashboard; the library default and the pulse are always included.
 HALF_LIFE_STEPS = (0.0, 7.0, 14.0, 30.0, 60.0, 90.0, 180.0, 365.0, 730.0, 1095.0, 1825.0, 3650.0)

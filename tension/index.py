@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable
 
 import numpy as np
 import polars as pl
 
-from tension import tone as tone_module
 from tension.taxonomy import resolve_weights, type_ids
+from tension.tone import rules as tone_module
+from tension.tone.scorers import ToneScorer
 
 DEFAULT_HALF_LIFE = 180.0
 PULSE_HALF_LIFE = 14.0
@@ -35,9 +35,6 @@ LEVELS: tuple[tuple[float, float, str], ...] = (
     (3.0, 6.0, "good"),
     (6.0, 10.0, "friendly"),
 )
-
-ToneScorer = Callable[[Iterable[str | None]], pl.Series]
-
 
 def level_of(value: float) -> str:
     """The named level of one index value (bands are closed below, open above; +10 is 'friendly')."""

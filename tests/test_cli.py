@@ -85,7 +85,8 @@ def test_score_daily_table_counts_events_not_days(tmp_path, capsys):
 
 
 def test_score_with_the_learned_tone_scorer(tmp_path):
-    from tension import tone, tone_learned
+    from tension.tone import learned as tone_learned
+    from tension.tone import rules as tone
     text = "We urge the US to stop its wrong actions."
     src = tmp_path / "ev.csv"
     src.write_text(f'date,type,actor,target,summary,source,statement\n2023-01-01,statement,CHN,USA,a,x,"{text}"\n')

@@ -155,7 +155,8 @@ def test_method_markdown_uses_library_defaults():
 
 
 def test_tone_scorers_and_their_explanations():
-    from tension import tone, tone_learned
+    from tension.tone import learned as tone_learned
+    from tension.tone import rules as tone
     with pytest.raises(ValueError, match="unknown tone scorer 'vaderish'"):
         dash.explain_tone("Hello.", "vaderish")
     text = "China firmly opposes the sanctions."

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from tension import tone
 from tension.cli import main
-from tension.tone_eval import (
+from tension.tone import rules as tone
+from tension.tone.evaluation import (
     EvalDataError,
     auc,
     balanced_accuracy,
@@ -418,7 +418,7 @@ def test_negate_rule_must_have_valence_zero(monkeypatch):
 
     def rows(name, columns):
         if name == "phrases.tsv":
-            return tone.parse_table(text, "tension/lexicon/phrases.tsv", columns)
+            return tone.parse_table(text, "tension/tone/lexicon/phrases.tsv", columns)
         return real(name, columns)
 
     monkeypatch.setattr(tone, "_rows", rows)

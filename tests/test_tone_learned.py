@@ -6,8 +6,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from tension import tone, tone_learned
-from tension.tone_learned import NEUTRAL_BAND
+from tension.tone import learned as tone_learned
+from tension.tone import rules as tone
+from tension.tone.learned import NEUTRAL_BAND
 
 ROOT = Path(__file__).resolve().parent.parent
 STATEMENTS = ROOT / "data" / "statements"

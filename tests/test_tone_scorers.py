@@ -1,8 +1,9 @@
 import polars as pl
 import pytest
 
-from tension import tone, tone_learned
-from tension.tone_scorers import SCORERS, scorer
+from tension.tone import learned as tone_learned
+from tension.tone import rules as tone
+from tension.tone.scorers import SCORERS, scorer
 
 
 def test_scorers_by_name():

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import polars as pl
 
-from tension import tone as tone_module
 from tension.sources.dates import DateMention, clause_is_future, find_dates, same_period
 from tension.taxonomy import TYPES, type_ids
+from tension.tone import rules as tone_module
 
 TOPIC = "topic"  # the patterns file's marker for topic cues (not an event type)
 #: Types where the two parties are interchangeable ("A met B" is "B met A") when merging duplicates.

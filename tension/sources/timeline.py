@@ -30,7 +30,7 @@ from tension.sources.article import (
 )
 from tension.sources.dates import month_number
 from tension.taxonomy import type_ids
-from tension.tone import score as tone_score
+from tension.tone.rules import score as tone_score
 
 TEXT_COLUMNS = ("text", "event", "description", "summary", "title")
 _SEP = r"\s*(?:[—–:|]|-{1,2}|,)?\s+"

@@ -1,7 +1,7 @@
 """Tone of official statements in [−1, 1]: VADER, extended for the language of foreign ministries.
 
-The ``"diplomatic"`` lexicon (the default) layers ``tension/lexicon/diplomatic.tsv`` over VADER's own lexicon and
-rewrites the phrases of ``tension/lexicon/phrases.tsv`` into single placeholder tokens before VADER tokenises, so
+The ``"diplomatic"`` lexicon (the default) layers ``tension/tone/lexicon/diplomatic.tsv`` over VADER's own lexicon and
+rewrites the phrases of ``tension/tone/lexicon/phrases.tsv`` into single placeholder tokens before VADER tokenises, so
 that VADER's negation and booster rules still apply to them. Rebuke cues ("we urge the US to ...") neutralise the
 cooperative words of their demand; agenda cues ("exchanged views on") neutralise the subjects they list.
 ``"vader"`` is plain vaderSentiment, for comparison. Each model is built once per lexicon name and never mutated
@@ -75,9 +75,9 @@ class ToneModel:
 
 
 def _rows(name: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    """The data rows of ``tension/lexicon/<name>`` with their line numbers."""
-    text = resources.files("tension").joinpath("lexicon", name).read_text(encoding="utf-8")
-    return parse_table(text, f"tension/lexicon/{name}", columns)
+    """The data rows of ``tension/tone/lexicon/<name>`` with their line numbers."""
+    text = resources.files("tension.tone").joinpath("lexicon", name).read_text(encoding="utf-8")
+    return parse_table(text, f"tension/tone/lexicon/{name}", columns)
 
 
 def parse_table(text: str, path: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
@@ -122,7 +122,7 @@ def _check_group(path: str, n: int, group: str) -> str:
 @lru_cache(maxsize=1)
 def diplomatic_terms() -> dict[str, tuple[float, str]]:
     """The single-word entries of ``diplomatic.tsv``: term -> (valence, group)."""
-    path = "tension/lexicon/diplomatic.tsv"
+    path = "tension/tone/lexicon/diplomatic.tsv"
     out: dict[str, tuple[float, str]] = {}
     for n, row in _rows("diplomatic.tsv", ("term", "valence", "group")):
         term = row["term"]
@@ -143,7 +143,7 @@ def _compile(pattern: str) -> str:
 @lru_cache(maxsize=1)
 def phrase_rules() -> tuple[PhraseRule, ...]:
     """The phrase and rebuke rules of ``phrases.tsv``, in file order."""
-    path = "tension/lexicon/phrases.tsv"
+    path = "tension/tone/lexicon/phrases.tsv"
     out = []
     for i, (n, row) in enumerate(_rows("phrases.tsv", ("pattern", "valence", "scope", "group"))):
         try:

@@ -1,9 +1,10 @@
 """A tone model learned from the labelled official statements, on top of the diplomatic scorer.
 
 Multinomial logistic regression (classes −1, 0, +1) over the statement's words and word pairs (tf-idf) plus the
-diplomatic scorer's own score as one more feature. Its weights are data (``tension/lexicon/learned.tsv``), written by
-``python -m tension tone-train`` from labelled CSVs; this module trains, saves, loads and applies them. The score is
-P(+1) − P(−1), moved into the neutral band (|s| < 0.05) when neutral is the most likely class. See docs/tone.md.
+diplomatic scorer's own score as one more feature. Its weights are data (``tension/tone/lexicon/learned.tsv``),
+written by ``python -m tension tone-train`` from labelled CSVs; this module trains, saves, loads and applies them.
+The score is P(+1) − P(−1), moved into the neutral band (|s| < 0.05) when neutral is the most likely class. See
+docs/tone.md.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from importlib import resources
 import numpy as np
 import polars as pl
 
-from tension import tone
+from tension.tone import rules as tone
 
 #: Classes in the order of the weight columns.
 CLASSES = (-1, 0, 1)
@@ -116,7 +117,7 @@ def to_table(model: LearnedModel) -> str:
     return "\n".join(lines) + "\n"
 
 
-def from_table(text: str, path: str = "tension/lexicon/learned.tsv") -> LearnedModel:
+def from_table(text: str, path: str = "tension/tone/lexicon/learned.tsv") -> LearnedModel:
     """Parse a weights file written by ``to_table``; a bad row raises ``tone.LexiconError`` naming line and column."""
     rows = tone.parse_table(text, path, COLUMNS)
     values: dict[str, tuple[float, np.ndarray]] = {}
@@ -140,8 +141,8 @@ def from_table(text: str, path: str = "tension/lexicon/learned.tsv") -> LearnedM
 
 @lru_cache(maxsize=1)
 def shipped() -> LearnedModel:
-    """The model shipped in ``tension/lexicon/learned.tsv`` (loaded once; do not mutate)."""
-    return from_table(resources.files("tension").joinpath("lexicon", "learned.tsv").read_text(encoding="utf-8"))
+    """The model shipped in ``tension/tone/lexicon/learned.tsv`` (loaded once; do not mutate)."""
+    return from_table(resources.files("tension.tone").joinpath("lexicon", "learned.tsv").read_text(encoding="utf-8"))
 
 
 def _parts(text: str, model: LearnedModel) -> tuple[list[tuple[str, np.ndarray]], np.ndarray]:

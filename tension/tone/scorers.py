@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from functools import partial
 
-from tension import tone, tone_learned
-from tension.index import ToneScorer
+import polars as pl
+
+from tension.tone import learned as tone_learned
+from tension.tone import rules as tone
+
+#: A tone scorer: statements (None for none) in, a Float64 series of tones in [−1, 1] out.
+ToneScorer = Callable[[Iterable[str | None]], pl.Series]
 
 #: Every scorer, in report order.
 SCORERS = ("vader", "diplomatic", "learned")

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from tension.tone_scorers import SCORERS, scorer
+from tension.tone.scorers import SCORERS, scorer
 
 #: VADER's conventional thresholds: compound ≥ 0.05 is positive, ≤ −0.05 negative, else neutral.
 THRESHOLD = 0.05

@@ -1,76 +1,19 @@
-"""Commands for machine-coded feeds: ``import-gdelt``, ``import-icews`` and ``gdelt-sql``; and the input reader
-that lets ``score`` take an aggregated GDELT query result or a daily table as well as an events CSV."""
+"""Commands for machine-coded feeds: ``import-gdelt``, ``import-icews`` and ``gdelt-sql``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
 
-from tension.events import load_events
+from tension.cli.common import UsageError, date_arg, write_output
+from tension.cli.inputs import is_aggregate_file, polars_errors_named, read_aggregate
 from tension.export import export_csv
-from tension.sources.feeds import (
-    DEFAULT_NORMALISATION,
-    NORMALISATIONS,
-    FeedSummary,
-    check_dyad,
-)
-from tension.sources.gdelt import AGGREGATE_COLUMNS, aggregate_sql, daily_from_aggregate, read_gdelt, unmapped_codes
+from tension.sources.feeds import DEFAULT_NORMALISATION, NORMALISATIONS, FeedSummary, check_dyad
+from tension.sources.gdelt import aggregate_sql, read_gdelt
 from tension.sources.icews import read_actors, read_icews
-from tension.taxonomy import type_ids
-
-
-def _header(path: Path) -> list[str]:
-    with path.open("rb") as fh:
-        first = fh.readline().decode("utf-8", errors="replace").lstrip("\ufeff").strip()
-    return [c.strip().strip('"') for c in first.split(",")]
-
-
-def _is_aggregate_file(path: Path) -> bool:
-    return path.is_file() and set(AGGREGATE_COLUMNS) <= set(_header(path))
-
-
-def _read_daily(path: Path) -> pl.DataFrame:
-    names = ["date", "n_events", "n_statements", "tone_sum", *(f"s_{t}" for t in type_ids())]
-    frame = pl.read_csv(path, columns=names, schema_overrides={"date": pl.Date, "n_events": pl.Int64,
-                                                               "n_statements": pl.Int64})
-    return frame.with_columns(pl.col(names[3:]).cast(pl.Float64))
-
-
-def _read_aggregate(path: Path, normalisation: str = DEFAULT_NORMALISATION) -> pl.DataFrame:
-    frame = pl.read_csv(path, schema_overrides={"type": pl.String, "unmapped_code": pl.String})
-    unmapped = unmapped_codes(frame)
-    if unmapped:
-        codes = ", ".join(f"{c} ×{n}" for c, n in unmapped.items())
-        print(f"{path.name}: {sum(unmapped.values()):,} events with unmapped CAMEO codes left out ({codes})",
-              file=sys.stderr)
-    return daily_from_aggregate(frame, normalisation)
-
-
-@contextmanager
-def _polars_errors_named(path: Path) -> Iterator[None]:
-    """Re-raise a polars error while reading ``path`` as a ValueError naming the file (exit status 2)."""
-    try:
-        yield
-    except pl.exceptions.PolarsError as exc:
-        raise ValueError(f"{path.name}: cannot be read ({exc})") from None
-
-
-def load_scoring_input(path: Path) -> pl.DataFrame:
-    """What ``score`` reads, told apart by the header: an events CSV (including those written by import-gdelt and
-    import-icews, whose ``tone`` column stands in for quoted words), an ``aggregate_sql`` result (normalised with
-    ``log``) or a daily table (``date, n_events, n_statements, tone_sum, s_<type>``)."""
-    header = set(_header(path)) if path.is_file() else set()
-    with _polars_errors_named(path):
-        if set(AGGREGATE_COLUMNS) <= header:
-            return _read_aggregate(path)
-        if f"s_{type_ids()[0]}" in header and "type" not in header:
-            return _read_daily(path)
-    return load_events(path)
 
 
 def _report(summary: FeedSummary) -> None:
@@ -78,23 +21,19 @@ def _report(summary: FeedSummary) -> None:
 
 
 def _write(frame: pl.DataFrame, out: Path | None) -> None:
-    from tension.cli import write_output  # tension.cli imports this module to register its commands
-
     write_output(export_csv(frame), out)
 
 
 def _import_gdelt(args: argparse.Namespace) -> int:
     dyad = check_dyad(args.dyad)
-    aggregates = [p for p in args.files if _is_aggregate_file(p)]
+    aggregates = [p for p in args.files if is_aggregate_file(p)]
     if aggregates:
-        from tension.cli import UsageError
-
         if len(aggregates) != len(args.files):
             raise UsageError("give either GDELT export files or aggregate_sql results, not both")
         frames = []
         for p in aggregates:
-            with _polars_errors_named(p):
-                frames.append(_read_aggregate(p, args.normalisation))
+            with polars_errors_named(p):
+                frames.append(read_aggregate(p, args.normalisation))
         daily = pl.concat(frames)
         if daily["date"].is_duplicated().any():
             raise UsageError("the aggregate files overlap: a day appears in more than one")
@@ -119,8 +58,6 @@ def _import_icews(args: argparse.Namespace) -> int:
 
 
 def _gdelt_sql(args: argparse.Namespace) -> int:
-    from tension.cli import write_output
-
     sql = aggregate_sql(check_dyad(args.dyad), args.start, args.end, dialect=args.dialect, table=args.table)
     write_output((sql + "\n").encode("utf-8"), args.out)
     return 0
@@ -166,8 +103,6 @@ def add_import_icews(sub: argparse._SubParsersAction) -> None:
 
 def add_gdelt_sql(sub: argparse._SubParsersAction) -> None:
     """Register ``gdelt-sql``."""
-    from tension.cli import date_arg
-
     p = sub.add_parser("gdelt-sql", help="print the SQL that aggregates a GDELT events table",
                        description="Print one SQL query that filters a GDELT events table to a country pair, maps "
                                    "CAMEO codes to event types and aggregates per (day, type), for BigQuery "

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import polars as pl
 
-from tension import tone_learned
-from tension.tone_eval import SPLITS, load, load_statements, report
+from tension.tone import learned as tone_learned
+from tension.tone.evaluation import SPLITS, load, load_statements, report
 
 
 def _tone_eval(args: argparse.Namespace) -> int:
@@ -49,5 +49,5 @@ def add_tone_train(sub: argparse._SubParsersAction) -> None:
                                    "and write its weights file.")
     p.add_argument("files", type=Path, nargs="+", metavar="FILE", help="labelled statements CSV")
     p.add_argument("--out", type=Path, required=True, help="weights file to write (the shipped one is "
-                                                           "tension/lexicon/learned.tsv)")
+                                                           "tension/tone/lexicon/learned.tsv)")
     p.set_defaults(func=_tone_train)

@@ -1,52 +1,18 @@
-"""The command line: ``python -m tension COMMAND ...``; a thin layer over the library.
-
-Each command is registered by an ``add_*`` function below; bad input prints one message per problem on stderr
-and exits with status 2, never a traceback.
-"""
+"""The ``score`` command: the daily index from an events CSV, an aggregated GDELT result or a daily table."""
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import math
 import sys
 import tomllib
-from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tension.cli_feeds import add_gdelt_sql, add_import_gdelt, add_import_icews, load_scoring_input
-from tension.cli_text import add_extract, add_timeline
-from tension.cli_tone import add_tone_eval, add_tone_train
-from tension.events import EventDataError
+from tension.cli.common import UsageError, date_arg, half_life_arg, write_output
+from tension.cli.inputs import load_scoring_input
 from tension.export import export_csv
 from tension.index import DEFAULT_HALF_LIFE, DEFAULT_SCALE, DEFAULT_TONE_WEIGHT, compute_index
 from tension.taxonomy import type_ids
-from tension.tone_scorers import scorer
-
-
-class UsageError(Exception):
-    """A problem with the command's arguments or input that is reported without a traceback."""
-
-
-def half_life_arg(text: str) -> float:
-    """A half-life in days: a non-negative number, or 'inf' / 'none' for no decay."""
-    if text.strip().lower() in {"inf", "infinity", "none"}:
-        return math.inf
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected days (a number ≥ 0) or 'inf', got {text!r}") from None
-    if value < 0 or math.isnan(value):
-        raise argparse.ArgumentTypeError(f"expected days (a number ≥ 0) or 'inf', got {text!r}")
-    return value
-
-
-def date_arg(text: str) -> dt.date:
-    """An ISO date YYYY-MM-DD."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+from tension.tone.scorers import scorer
 
 
 def read_weights(path: Path) -> dict[str, float]:
@@ -66,15 +32,6 @@ def read_weights(path: Path) -> dict[str, float]:
             raise UsageError(f"{path}: weight for {key!r} must be a number, got {value!r}")
         out[key] = float(value)
     return out
-
-
-def write_output(data: bytes, out: Path | None) -> None:
-    """Write ``data`` to ``out``, or to standard output when ``out`` is None."""
-    if out is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        out.write_bytes(data)
 
 
 def _score(args: argparse.Namespace) -> int:
@@ -111,33 +68,3 @@ def add_score(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--start", type=date_arg, help="first day of the output, YYYY-MM-DD")
     p.add_argument("--end", type=date_arg, help="last day of the output, YYYY-MM-DD")
     p.set_defaults(func=_score)
-
-
-#: Every command's registration function; a new command adds one line here.
-COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
-    add_score, add_extract, add_timeline, add_import_gdelt, add_import_icews, add_gdelt_sql, add_tone_eval,
-    add_tone_train,
-)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every command registered."""
-    parser = argparse.ArgumentParser(prog="python -m tension",
-                                     description="tension: a daily cooperation–confrontation index of two "
-                                                 "governments' events and statements.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for add in COMMANDS:
-        add(sub)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (2 for bad input)."""
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except EventDataError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-    except (UsageError, ValueError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-    return 2
