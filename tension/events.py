@@ -26,6 +26,10 @@ OPTIONAL = ("id", "statement", "salience", "tone")
 #: Columns of a loaded event frame, in order; extra columns of the file follow them.
 COLUMNS = ("id", "date", "type", "actor", "target", "summary", "statement", "source", "salience")
 MAX_PROBLEMS = 50
+#: Event dates must lie in this range (checked at load, documented in the README): the dashboard's date widgets
+#: and charts cannot show dates far outside it, and every day of a span costs a row of the daily table.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
