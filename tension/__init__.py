@@ -4,6 +4,7 @@ A pure library (polars in, polars out); ``app.py`` is the dashboard and ``python
 """
 
 from tension import tone
+from tension.analysis import Change, at_bound, change, data_scale
 from tension.events import EventDataError, Problem, load_events, parse_events
 from tension.export import export_csv
 from tension.index import (
@@ -25,8 +26,8 @@ from tension.taxonomy import TYPES, default_weights, presets, type_ids
 from tension.tone import learned as tone_learned
 
 __all__ = [
-    "DEFAULT_HALF_LIFE", "DEFAULT_SCALE", "DEFAULT_TONE_WEIGHT", "LEVELS", "PULSE_HALF_LIFE", "TYPES",
-    "EventDataError", "Problem", "aggregate", "compute_index", "decay_daily", "default_weights", "drivers",
-    "export_csv", "level_of", "load_events", "parse_events", "presets", "score_events", "tone", "tone_learned",
-    "type_ids", "weigh", "with_tone",
+    "DEFAULT_HALF_LIFE", "DEFAULT_SCALE", "DEFAULT_TONE_WEIGHT", "LEVELS", "PULSE_HALF_LIFE", "TYPES", "Change",
+    "EventDataError", "Problem", "aggregate", "at_bound", "change", "compute_index", "data_scale", "decay_daily",
+    "default_weights", "drivers", "export_csv", "level_of", "load_events", "parse_events", "presets", "score_events",
+    "tone", "tone_learned", "type_ids", "weigh", "with_tone",
 ]
