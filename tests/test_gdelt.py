@@ -17,7 +17,9 @@ from polars.testing import assert_frame_equal
 
 import tension
 from tension.cli import main
-from tension.sources.feeds import FeedError, normalised_salience
+from tension.events import load_events
+from tension.export import export_csv
+from tension.sources.feeds import FeedError, FeedLimits, normalised_salience
 from tension.sources.gdelt import (
     GDELT1_COLUMNS,
     GDELT2_COLUMNS,
@@ -223,7 +225,7 @@ def test_normalisations_hand_checked():
     raw, _ = read_gdelt([GDELT2], normalisation="raw")
     assert raw["salience"].to_list() == [1.0] * 5 and raw["tone"][0] == pytest.approx(-0.133689839572193)
     no_tone, _ = read_gdelt([GDELT2], tone=False)
-    assert "tone" not in no_tone.columns
+    assert no_tone["tone"].to_list() == [0.0] * 5  # neutral, so that statement events load
 
 
 def test_normalised_events_feed_compute_index():
@@ -377,3 +379,155 @@ def test_bad_aggregate_csv_is_exit_2(tmp_path, capsys):
     assert main(["score", str(agg)]) == 2
     assert "agg.csv: cannot be read" in capsys.readouterr().err
     assert main(["import-gdelt", str(agg)]) == 2
+
+
+# --- hostile input (issue 11): each hostile file is built in its test ----------------------------------------
+
+def gdelt2_dyad_lines() -> list[bytes]:
+    """The five CHN-USA lines of the GDELT 2.0 fixture, as bytes (lines 395-398 and 1333)."""
+    raw = GDELT2.read_bytes().split(b"\n")
+    return [raw[n - 1] for n in (395, 396, 397, 398, 1333)]
+
+
+def edited(line: bytes, column: str, value: bytes) -> bytes:
+    fields = line.split(b"\t")
+    fields[GDELT2_COLUMNS.index(column)] = value
+    return b"\t".join(fields)
+
+
+def hostile_gdelt(tmp_path: Path) -> Path:
+    good = gdelt2_dyad_lines()
+    path = tmp_path / "hostile.export.CSV"
+    path.write_bytes(b"\n".join([
+        edited(good[0], "Actor1Name", b"CHI\x00NA"),  # 1: NUL in a text field
+        edited(good[1], "SQLDATE", b"00000101"),  # 2: a date before 1900-01-01
+        edited(good[2], "Actor2Name", b"UNITED \xff\xfeSTATES"),  # 3: two bytes not UTF-8
+        edited(good[3], "SOURCEURL", b"http://example.com/\x1b[31mred"),  # 4: an escape sequence
+        edited(good[4], "SOURCEURL", b" "),  # 5: a blank URL
+        edited(good[0], "SQLDATE", b"21010101"),  # 6: a date after 2100-12-31
+        edited(good[1], "GLOBALEVENTID", b"9" * 30),  # 7: an id too long for a 64-bit integer
+    ]) + b"\n")
+    return path
+
+
+def test_hostile_lines_are_reported_and_never_written(tmp_path):
+    events, summary = read_gdelt([hostile_gdelt(tmp_path)])
+    name = "hostile.export.CSV"
+    assert summary.malformed == [
+        (name, 2, "SQLDATE 00000101 is outside the range of event dates, 19000101 to 21001231"),
+        (name, 6, "SQLDATE 21010101 is outside the range of event dates, 19000101 to 21001231"),
+        (name, 7, f"GLOBALEVENTID {'9' * 30} is not a whole number (1 to 18 digits)")]
+    assert summary.repaired == [
+        (name, 1, "control character U+0000 in actor, summary replaced by spaces"),
+        (name, 3, "2 bytes not UTF-8, replaced by U+FFFD"),
+        (name, 4, "control character U+001B in source, SOURCEURL replaced by spaces")]
+    assert events["feed_line"].to_list() == [1, 3, 4, 5]
+    assert events["actor"][0] == "CHN: CHI NA" and events["target"][1] == "USA: UNITED \ufffd\ufffdSTATES"
+    assert events["source"].to_list()[2:] == ["http://example.com/ [31mred", f"GDELT 2.0 export {name}"]
+    line = summary.line()
+    assert "3 malformed lines (hostile.export.CSV line 2: SQLDATE 00000101 is outside" in line
+    assert "3 lines imported with repairs (hostile.export.CSV line 1: control character U+0000" in line
+
+
+def test_non_utf8_bytes_in_a_bigquery_export_are_reported(tmp_path):
+    rows = BIGQUERY.read_bytes().split(b"\n")
+    path = tmp_path / "bq.csv"
+    path.write_bytes(b"\n".join([rows[0], rows[1].replace(b"CHINA", b"CHIN\xc1", 1), *rows[2:5]]) + b"\n")
+    _, summary = read_gdelt([path])
+    assert summary.repaired == [("bq.csv", 2, "1 byte not UTF-8, replaced by U+FFFD")] and summary.malformed == []
+
+
+def test_long_first_line_is_an_error_naming_file_and_line(tmp_path):
+    path = tmp_path / "long.CSV"
+    path.write_bytes(b"\t".join([b"x" * 600_000] * 3) + b"\n")
+    with pytest.raises(FeedError, match=r"long\.CSV, line 1: longer than 1,048,576 bytes"):
+        read_gdelt([path])
+
+
+def test_zip_bomb_is_refused(tmp_path):
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("20180326044500.export.CSV", b"\0" * (50 << 20))
+    with pytest.raises(FeedError, match=r"bomb\.zip:20180326044500\.export\.CSV: unpacks to more than 200 times"):
+        read_gdelt([bomb])
+
+
+def test_smaller_limits_by_keyword(tmp_path):
+    archive = tmp_path / "gdelt.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(GDELT2, GDELT2.name)
+    assert read_gdelt([archive])[1].events == 5
+    with pytest.raises(FeedError, match=r"gdelt\.zip: unpacks to more than 100,000 bytes"):
+        read_gdelt([archive], limits=FeedLimits(max_bytes=100_000))
+    with pytest.raises(FeedError, match=r"gdelt\.zip:gdelt2_\S+\.CSV, line 1: longer than 100 bytes"):
+        read_gdelt([archive], limits=FeedLimits(max_line_bytes=100))
+
+
+@pytest.mark.parametrize("tone", [True, False])
+def test_imports_load_with_load_events(tmp_path, tone):
+    for paths in ([GDELT2], [GDELT1], [BIGQUERY], [hostile_gdelt(tmp_path)]):
+        events, _ = read_gdelt(paths, tone=tone)
+        loaded = load_events(export_csv(events), name=paths[0].name)
+        assert loaded.height == events.height > 0
+
+
+def hostile_zip(kind: str, tmp_path: Path) -> Path:
+    """A zip bomb, a zip with the encrypted flag set, or one whose deflated data is corrupt."""
+    path = tmp_path / f"{kind}.zip"
+    data = b"\0" * (50 << 20) if kind == "bomb" else GDELT2.read_bytes()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("export.CSV", data)
+    raw = bytearray(path.read_bytes())
+    if kind == "encrypted":
+        raw[6] |= 0x1
+        raw[raw.rfind(b"PK\x01\x02") + 8] |= 0x1
+    elif kind == "corrupt":
+        for i in range(100, 400):
+            raw[i] ^= 0xFF
+    path.write_bytes(bytes(raw))
+    return path
+
+
+@pytest.mark.parametrize(("kind", "message"), [
+    ("bomb", "error: bomb.zip:export.CSV: unpacks to more than 200 times its compressed size"),
+    ("encrypted", "error: encrypted.zip:export.CSV: the member is encrypted (password-protected)"),
+    ("corrupt", "error: corrupt.zip:export.CSV: a damaged or unsupported zip member (zlib.error"),
+])
+def test_cli_hostile_zips_exit_2_with_one_line(tmp_path, capsys, kind, message):
+    out = tmp_path / "events.csv"
+    assert main(["import-gdelt", str(hostile_zip(kind, tmp_path)), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message) and err.count("\n") == 1 and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_cli_hostile_lines_write_a_file_that_score_reads(tmp_path, capsys):
+    out = tmp_path / "events.csv"
+    assert main(["import-gdelt", str(hostile_gdelt(tmp_path)), "--no-tone", "--out", str(out)]) == 0
+    assert "3 malformed lines" in capsys.readouterr().err
+    assert main(["score", str(out), "--out", str(tmp_path / "index.csv")]) == 0
+
+
+def test_cli_refuses_to_write_duplicated_ids(tmp_path, capsys):
+    out = tmp_path / "events.csv"
+    assert main(["import-gdelt", str(GDELT2), str(GDELT2), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: 5 event ids occur more than once (741917416 ×2,") and err.count("\n") == 1
+    assert not out.exists()
+    assert main(["import-gdelt", str(GDELT2), str(GDELT2), "--drop-duplicates", "--out", str(out)]) == 0
+    assert main(["score", str(out), "--out", str(tmp_path / "index.csv")]) == 0
+
+
+def test_cli_unforeseen_reader_errors_are_one_line(tmp_path, capsys, monkeypatch):
+    import zlib
+
+    import tension.cli.feeds as cli_feeds
+
+    def broken(*args, **kwargs):
+        raise zlib.error("Error -3 while decompressing data:\ninvalid distance")
+
+    monkeypatch.setattr(cli_feeds, "read_gdelt", broken)
+    assert main(["import-gdelt", str(GDELT2)]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"error: {GDELT2.name}: cannot be imported (zlib.error: Error -3 while decompressing data: invalid "
+                   "distance)\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import zipfile
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import pytest
 
 import tension
 from tension.cli import main
+from tension.events import load_events
+from tension.export import export_csv
 from tension.sources.feeds import FeedError
 from tension.sources.icews import code_for_text, entity_country, iso3, read_actors, read_icews
 
@@ -177,3 +180,87 @@ def test_extra_fields_are_reported(tmp_path):
     events, summary = read_icews([dataverse_file(tmp_path, rows=rows)])
     assert [(line, msg) for _, line, msg in summary.malformed] == [(2, "more than 14 fields")]
     assert events["id"].to_list() == ["102"]
+
+
+# --- hostile input (issue 11): each hostile file is built in its test ----------------------------------------
+
+def test_actors_with_a_stray_quote_is_an_error_naming_the_line(tmp_path, capsys):
+    actors = tmp_path / "actors.csv"
+    actors.write_text('name,country\nXi Jinping,CHN\n"Donald Trump,USA\nJoe Biden,USA\n', encoding="utf-8")
+    with pytest.raises(FeedError, match=r"actors\.csv, line 3: not valid CSV \(unexpected end of data\)"):
+        read_actors(actors)
+    assert main(["import-icews", str(ICEWS18), "--actors", str(actors)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: actors.csv, line 3: not valid CSV") and err.count("\n") == 1
+    actors.write_text('name,country\n"Xi" Jinping,CHN\n', encoding="utf-8")
+    with pytest.raises(FeedError, match=r"actors\.csv, line 2: not valid CSV \(',' expected after '\"'\)"):
+        read_actors(actors)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"name,country\nXi Jinping,CHN\nXi Jinping,USA\n", "line 3: 'Xi Jinping' is CHN on line 2, here USA"),
+    (b"name,country\nBogot\xe1,COL\n", "line 2: byte 18 is not UTF-8"),
+    (b"name,country\nXi Jinping,CHN,extra\n", "line 2: expected a name and an ISO3 code like USA (2 fields"),
+    (b"who,where\n", "line 1: expected the header 'name,country'"),
+    (b"", "the file is empty"),
+])
+def test_actors_problems(tmp_path, content, message):
+    actors = tmp_path / "actors.csv"
+    actors.write_bytes(content)
+    with pytest.raises(FeedError, match=re.escape(message)):
+        read_actors(actors)
+
+
+def test_actors_quoted_names_and_blank_lines(tmp_path):
+    actors = tmp_path / "actors.csv"
+    actors.write_text('\ufeffname,country\n\n"Xi, Jinping",CHN\n Joe Biden , USA\n', encoding="utf-8")
+    assert read_actors(actors) == {"Xi, Jinping": "CHN", "Joe Biden": "USA"}
+
+
+def hostile_dataverse(tmp_path: Path) -> Path:
+    rows = [
+        DATAVERSE_ROWS[0].replace("\tChina\t\tChina\t", "\tCh\x00ina\t\tChina\t", 1),  # 2: NUL in a name
+        DATAVERSE_ROWS[2].replace("2018-09-19", "0001-01-01"),  # 3: before 1900-01-01
+        DATAVERSE_ROWS[5].replace("2018-09-20", "2101-01-01"),  # 4: after 2100-12-31
+        "  \t" + DATAVERSE_ROWS[1].split("\t", 1)[1],  # 5: a blank Event ID
+    ]
+    path = dataverse_file(tmp_path, rows=rows, name="hostile.tab")
+    path.write_bytes(path.read_bytes().replace(b"\tAP\n", b"\tA\xffP\n"))  # 5: a byte not UTF-8
+    return path
+
+
+def test_hostile_rows_are_reported_and_never_written(tmp_path):
+    events, summary = read_icews([hostile_dataverse(tmp_path)])
+    assert summary.malformed == [
+        ("hostile.tab", 3, "date 0001-01-01 is outside the range of event dates, 1900-01-01 to 2100-12-31"),
+        ("hostile.tab", 4, "date 2101-01-01 is outside the range of event dates, 1900-01-01 to 2100-12-31")]
+    assert summary.repaired == [
+        ("hostile.tab", 2, "control character U+0000 in actor, summary replaced by spaces"),
+        ("hostile.tab", 5, "1 byte not UTF-8, replaced by U+FFFD")]
+    assert events["id"].to_list() == ["101", "hostile.tab:5"]
+    assert events["actor"][0] == "CHN: Ch ina"
+
+
+def test_icews_imports_load_with_load_events(tmp_path):
+    for paths, actors in (([ICEWS18], read_actors(ACTORS)), ([ICEWS0515], None), ([ICEWS18, ICEWS0515], None),
+                          ([hostile_dataverse(tmp_path)], None)):
+        events, _ = read_icews(paths, actors=actors)
+        assert load_events(export_csv(events), name=paths[0].name).height == events.height > 0
+
+
+def test_long_header_line_is_an_error(tmp_path, capsys):
+    path = tmp_path / "long.tab"
+    path.write_bytes(b"Event ID\t" + b"x" * (2 << 20) + b"\n")
+    assert main(["import-icews", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: long.tab, line 1: longer than 1,048,576 bytes") and err.count("\n") == 1
+
+
+def test_cli_zip_bomb_exit_2(tmp_path, capsys):
+    bomb = tmp_path / "events.2018.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("events.2018.tab", DATAVERSE_HEADER.encode() + b"\n" + b"\0" * (50 << 20))
+    assert main(["import-icews", str(bomb)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: events.2018.zip:events.2018.tab: unpacks to more than 200 times")
+    assert err.count("\n") == 1

@@ -1,9 +1,17 @@
-"""Commands for machine-coded feeds: ``import-gdelt``, ``import-icews`` and ``gdelt-sql``."""
+"""Commands for machine-coded feeds: ``import-gdelt``, ``import-icews`` and ``gdelt-sql``.
+
+Every failure of an import (a file, archive or line that cannot be read) is one line on stderr and exit status 2;
+an output that ``score`` would reject (duplicated ids) is not written.
+"""
 
 from __future__ import annotations
 
 import argparse
+import lzma
 import sys
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -11,9 +19,44 @@ import polars as pl
 from tension.cli.common import UsageError, date_arg, write_output
 from tension.cli.inputs import is_aggregate_file, polars_errors_named, read_aggregate
 from tension.export import export_csv
-from tension.sources.feeds import DEFAULT_NORMALISATION, NORMALISATIONS, FeedSummary, check_dyad
+from tension.sources.feeds import (
+    DEFAULT_NORMALISATION,
+    MAX_LINE_BYTES,
+    NORMALISATIONS,
+    SHOWN_PROBLEMS,
+    FeedSummary,
+    check_dyad,
+    error_kind,
+    one_line,
+)
 from tension.sources.gdelt import aggregate_sql, read_gdelt
 from tension.sources.icews import read_actors, read_icews
+
+
+@contextmanager
+def _no_traceback(files: list[Path]) -> Iterator[None]:
+    """A last guard: an error the importers did not turn into a FeedError becomes one line naming the files."""
+    try:
+        yield
+    except (pl.exceptions.PolarsError, RuntimeError, zlib.error, lzma.LZMAError, EOFError) as exc:
+        names = ", ".join(p.name for p in files)
+        raise UsageError(one_line(f"{names}: cannot be imported ({error_kind(exc)}: {exc})")) from None
+
+
+def _is_aggregate(path: Path) -> bool:
+    """A gdelt-sql result CSV; only a bounded first line is read (a huge or binary file is not one)."""
+    with path.open("rb") as fh:
+        if len(fh.readline(MAX_LINE_BYTES + 1)) > MAX_LINE_BYTES:
+            return False
+    return is_aggregate_file(path)
+
+
+def _check_duplicates(summary: FeedSummary, dropped: bool) -> None:
+    """Refuse to write events with repeated ids: ``score`` rejects them."""
+    if summary.duplicates and not dropped:
+        ids = ", ".join(f"{i} ×{n}" for i, n in sorted(summary.duplicates.items())[:SHOWN_PROBLEMS])
+        raise UsageError(f"{len(summary.duplicates):,} event ids occur more than once ({ids}), and an events file "
+                         "needs unique ids: give --drop-duplicates to keep the first of each (is a file given twice?)")
 
 
 def _report(summary: FeedSummary) -> None:
@@ -26,7 +69,7 @@ def _write(frame: pl.DataFrame, out: Path | None) -> None:
 
 def _import_gdelt(args: argparse.Namespace) -> int:
     dyad = check_dyad(args.dyad)
-    aggregates = [p for p in args.files if is_aggregate_file(p)]
+    aggregates = [p for p in args.files if p.is_file() and _is_aggregate(p)]
     if aggregates:
         if len(aggregates) != len(args.files):
             raise UsageError("give either GDELT export files or aggregate_sql results, not both")
@@ -41,8 +84,10 @@ def _import_gdelt(args: argparse.Namespace) -> int:
         print(f"{daily.height:,} days, {int(daily['n_events'].sum()):,} events from {len(aggregates)} aggregate "
               f"file(s), normalisation {args.normalisation}", file=sys.stderr)
         return 0
-    events, summary = read_gdelt(args.files, dyad=dyad, normalisation=args.normalisation, tone=not args.no_tone,
-                                 drop_duplicates=args.drop_duplicates)
+    with _no_traceback(args.files):
+        events, summary = read_gdelt(args.files, dyad=dyad, normalisation=args.normalisation,
+                                     tone=not args.no_tone, drop_duplicates=args.drop_duplicates)
+    _check_duplicates(summary, args.drop_duplicates)
     _write(events, args.out)
     _report(summary)
     return 0
@@ -50,8 +95,10 @@ def _import_gdelt(args: argparse.Namespace) -> int:
 
 def _import_icews(args: argparse.Namespace) -> int:
     actors = read_actors(args.actors) if args.actors else None
-    events, summary = read_icews(args.files, dyad=check_dyad(args.dyad), normalisation=args.normalisation,
-                                 actors=actors, drop_duplicates=args.drop_duplicates)
+    with _no_traceback(args.files):
+        events, summary = read_icews(args.files, dyad=check_dyad(args.dyad), normalisation=args.normalisation,
+                                     actors=actors, drop_duplicates=args.drop_duplicates)
+    _check_duplicates(summary, args.drop_duplicates)
     _write(events, args.out)
     _report(summary)
     return 0
@@ -71,7 +118,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                         "mentions = each day sums to 1 shared by mentions, raw = 1 per event "
                         f"(default {DEFAULT_NORMALISATION})")
     p.add_argument("--drop-duplicates", action="store_true",
-                   help="remove repeated event ids (keeping the first); without it they are only reported")
+                   help="remove repeated event ids (keeping the first); without it an import with repeated ids is "
+                        "refused, as an events file needs unique ids")
 
 
 def add_import_gdelt(sub: argparse._SubParsersAction) -> None:
@@ -79,8 +127,9 @@ def add_import_gdelt(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import-gdelt", help="import GDELT exports as an events CSV",
                        description="Import GDELT 1.0 / 2.0 exports or BigQuery CSV exports (plain or zipped) as an "
                                    "events CSV of one country pair, or turn gdelt-sql results into a daily table "
-                                   "that 'score' takes. A summary line goes to stderr; a file where no line parses "
-                                   "is an error (exit 2).")
+                                   "that 'score' takes. A summary line goes to stderr; a file where no line parses, "
+                                   "or a zip that is damaged, encrypted, nested or unpacks to more than 2 GiB or "
+                                   "200 times its size, is an error (exit 2).")
     p.add_argument("files", type=Path, nargs="+", metavar="FILE", help="GDELT export files (.CSV, .zip) or "
                                                                         "gdelt-sql result CSVs")
     _common(p)
@@ -93,7 +142,8 @@ def add_import_icews(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import-icews", help="import ICEWS event files as an events CSV",
                        description="Import ICEWS event files (Harvard Dataverse layout or the date/source/relation/"
                                    "target text form; plain or zipped) as an events CSV of one country pair. A "
-                                   "summary line goes to stderr; a file where no line parses is an error (exit 2).")
+                                   "summary line goes to stderr; a file where no line parses, or a zip that is "
+                                   "damaged, encrypted, nested or past the size limits, is an error (exit 2).")
     p.add_argument("files", type=Path, nargs="+", metavar="FILE", help="ICEWS files (.tab, .tsv, .csv, .zip)")
     _common(p)
     p.add_argument("--actors", type=Path, help="CSV of 'name,country' rows giving the ISO3 country of people named "

@@ -17,22 +17,29 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import mmap
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import polars as pl
 
+from tension.events import EARLIEST_DATE, LATEST_DATE
 from tension.sources.feeds import (
+    BLOCK_BYTES,
     DEFAULT_DYAD,
     DEFAULT_NORMALISATION,
     FeedError,
+    FeedLimits,
     FeedSummary,
     check_dyad,
     check_normalisation,
     duplicated_ids,
     dyad_expr,
+    first_lines,
+    line_blocks,
+    non_utf8_report,
+    nonblank,
     normalised_salience,
+    replace_controls,
     unpacked,
 )
 from tension.taxonomy import cameo_table, type_ids
@@ -72,26 +79,14 @@ EXTRA_COLUMNS = ("GLOBALEVENTID", "EventCode", "GoldsteinScale", "NumMentions", 
 #: An event's tone is AvgTone / TONE_SCALE clipped to [−1, 1], times its salience (docs/feeds.md).
 TONE_SCALE = 10.0
 _EXTRA = "_extra_field"
-#: Raw exports are read in blocks of whole lines of about this many bytes (memory does not grow with the file).
-BLOCK_BYTES = 64 << 20
 _SNIFF_LINES = 20
 
 
-def _first_lines(path: Path, n: int = _SNIFF_LINES) -> list[bytes]:
-    out = []
-    with path.open("rb") as fh:
-        for raw in fh:
-            if raw.strip():
-                out.append(raw.rstrip(b"\r\n"))
-            if len(out) >= n:
-                break
-    return out
-
-
-def detect_layout(path: Path, name: str | None = None) -> tuple[str, list[str], str]:
+def detect_layout(path: Path, name: str | None = None, *, max_line_bytes: int = FeedLimits.max_line_bytes
+                  ) -> tuple[str, list[str], str]:
     """The layout of one (unzipped) file — ``gdelt1``, ``gdelt2`` or ``bigquery`` — its columns and separator."""
     label = name or path.name
-    lines = _first_lines(path)
+    lines = [line for line in first_lines(path, label, _SNIFF_LINES, max_line_bytes) if line.strip()]
     if not lines:
         raise FeedError(f"{label}: the file is empty (no lines to import)")
     first = lines[0].decode("utf-8", errors="replace").lstrip("\ufeff")
@@ -121,23 +116,6 @@ def _scan(source: Path | bytes, layout: str, header: list[str], sep: str, first_
                      schema=dict.fromkeys(names, pl.String), missing_columns="insert", extra_columns="ignore",
                      truncate_ragged_lines=True, encoding="utf8-lossy", raise_if_empty=False)
     return lf.with_row_index("line", offset=first_line + 1 if bigquery else first_line)
-
-
-def line_blocks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[bytes]:
-    """The file as blocks of whole lines of about ``block_bytes`` each, read through a memory map so that a file
-    larger than memory is read in constant memory."""
-    size = path.stat().st_size
-    if size == 0:
-        return
-    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        start = 0
-        while start < size:
-            end = min(start + max(block_bytes, 1), size)
-            if end < size:
-                cut = mm.rfind(b"\n", start, end)
-                end = cut + 1 if cut >= 0 else (mm.find(b"\n", end) + 1 or size)
-            yield mm[start:end]
-            start = end
 
 
 def _col(header: list[str], name: str) -> pl.Expr:
@@ -180,14 +158,21 @@ def _checks(layout: str) -> list[tuple[pl.Expr, pl.Expr]]:
                 (bad("DATEADDED", stamp),
                  pl.format("DATEADDED {} is not a " + ("YYYYMMDD" if layout == "gdelt1" else "YYYYMMDDhhmmss")
                            + " time stamp (fields out of place)", val("DATEADDED")))]
+    date = pl.col("SQLDATE").str.to_date("%Y%m%d", strict=False)
+    # Whole numbers have at most 18 digits: they are read as 64-bit integers.
     for cond, message, column in [
-        (bad("GLOBALEVENTID", r"^\d+$"), "GLOBALEVENTID {} is not a whole number", "GLOBALEVENTID"),
-        (bad("SQLDATE", r"^\d{8}$") | pl.col("SQLDATE").str.to_date("%Y%m%d", strict=False).is_null(),
-         "SQLDATE {} is not a date YYYYMMDD", "SQLDATE"),
+        (bad("GLOBALEVENTID", r"^\d{1,18}$"), "GLOBALEVENTID {} is not a whole number (1 to 18 digits)",
+         "GLOBALEVENTID"),
+        (bad("SQLDATE", r"^\d{8}$") | date.is_null(), "SQLDATE {} is not a date YYYYMMDD", "SQLDATE"),
+        (~date.is_between(EARLIEST_DATE, LATEST_DATE).fill_null(False),
+         f"SQLDATE {{}} is outside the range of event dates, {EARLIEST_DATE:%Y%m%d} to {LATEST_DATE:%Y%m%d}",
+         "SQLDATE"),
         (bad("EventCode", r"^\d{2,4}$"), "EventCode {} is not a CAMEO code (2 to 4 digits)", "EventCode"),
-        (bad("NumMentions", r"^0*[1-9]\d*$"), "NumMentions {} is not a positive whole number", "NumMentions"),
-        (bad("NumSources", r"^\d+$"), "NumSources {} is not a whole number", "NumSources"),
-        (bad("NumArticles", r"^\d+$"), "NumArticles {} is not a whole number", "NumArticles"),
+        (bad("NumMentions", r"^0*[1-9]\d{0,17}$"), "NumMentions {} is not a positive whole number (at most 18 "
+         "digits)", "NumMentions"),
+        (bad("NumSources", r"^\d{1,18}$"), "NumSources {} is not a whole number (1 to 18 digits)", "NumSources"),
+        (bad("NumArticles", r"^\d{1,18}$"), "NumArticles {} is not a whole number (1 to 18 digits)",
+         "NumArticles"),
         (not_number("AvgTone", True), "AvgTone {} is not a number", "AvgTone"),
         (not_number("GoldsteinScale", False), "GoldsteinScale {} is not a number", "GoldsteinScale"),
     ]:
@@ -235,15 +220,24 @@ def scan_gdelt(source: Path | bytes, layout: str, header: list[str], sep: str,
     return bad.with_columns(pl.col("line").cast(pl.Int64)), rows, count
 
 
-def _read_one(path: Path, name: str, dyad: tuple[str, str], block_bytes: int = BLOCK_BYTES
+def _read_one(path: Path, name: str, dyad: tuple[str, str], block_bytes: int = BLOCK_BYTES, *,
+              summary: FeedSummary | None = None, limits: FeedLimits | None = None
               ) -> tuple[pl.DataFrame, pl.DataFrame, int, str]:
-    layout, header, sep = detect_layout(path, name)
+    limits = limits or FeedLimits()
+    repaired = summary.repaired if summary is not None else []
+    layout, header, sep = detect_layout(path, name, max_line_bytes=limits.max_line_bytes)
     # Raw exports have no quoting, so a newline always ends a record: they are read in blocks of lines (constant
     # memory). A BigQuery CSV may quote newlines inside fields; it is scanned whole (such exports are small).
-    sources = [path] if layout == "bigquery" else line_blocks(path, block_bytes)
+    if layout == "bigquery":
+        sources: Iterable[Path | bytes] = [path]
+        repaired.extend(non_utf8_report(path, name, max_line_bytes=limits.max_line_bytes))
+    else:
+        sources = line_blocks(path, block_bytes, name=name, max_line_bytes=limits.max_line_bytes)
     bads, kept, n = [], [], 0
     for source in sources:
-        queries = scan_gdelt(source, layout, header, sep, dyad, n + 1)  # a block's rows are its lines
+        if isinstance(source, bytes):  # a block's rows are its lines, blank ones included
+            repaired.extend(non_utf8_report(source, name, n + 1))
+        queries = scan_gdelt(source, layout, header, sep, dyad, n + 1)
         try:
             bad_df, rows_df, count_df = pl.collect_all(list(queries))  # one block: the scan is shared
         except (pl.exceptions.PolarsError, OSError) as exc:
@@ -291,25 +285,30 @@ def events_from_rows(rows: pl.DataFrame, summary: FeedSummary, *, normalisation:
         rows = rows.unique(subset="id", keep="first", maintain_order=True)
         summary.duplicates_removed = before - rows.height
     rows = rows.with_columns(salience=normalised_salience(rows, normalisation, "NumMentions"))
-    source = pl.when(pl.col("SOURCEURL").is_not_null()).then(pl.col("SOURCEURL")).otherwise(
+    source = pl.when(nonblank(pl.col("SOURCEURL"))).then(pl.col("SOURCEURL")).otherwise(
         pl.format("{} {}", pl.col("layout").replace_strict(LAYOUTS, return_dtype=pl.String), pl.col("feed_file")))
     out = rows.select(
         "id", "date", "type", _who(1, "{country}: {name}").alias("actor"), _who(2, "{country}: {name}").alias("target"),
         _summary_expr().alias("summary"),
         pl.lit(None, dtype=pl.String).alias("statement"), source.alias("source"), "salience",
-        *([((pl.col("AvgTone") / TONE_SCALE).clip(-1.0, 1.0) * pl.col("salience")).alias("tone")] if tone else []),
+        # Without tone every event gets a neutral tone of 0 (not an empty cell): a statement event needs a tone or
+        # quoted words to load, and 0 scores exactly as no tone would.
+        (((pl.col("AvgTone") / TONE_SCALE).clip(-1.0, 1.0) * pl.col("salience")) if tone else pl.lit(0.0)
+         ).alias("tone"),
         *EXTRA_COLUMNS, pl.col("feed_file"), pl.col("line").cast(pl.Int64).alias("feed_line"),
     )
     summary.events = out.height
-    return out
+    return replace_controls(out, summary)
 
 
 def read_gdelt(paths: Iterable[str | Path], *, dyad: Sequence[str] | str = DEFAULT_DYAD,
                normalisation: str = DEFAULT_NORMALISATION, tone: bool = True,
-               drop_duplicates: bool = False, block_bytes: int = BLOCK_BYTES) -> tuple[pl.DataFrame, FeedSummary]:
+               drop_duplicates: bool = False, block_bytes: int = BLOCK_BYTES, limits: FeedLimits | None = None
+               ) -> tuple[pl.DataFrame, FeedSummary]:
     """Import GDELT files (1.0, 2.0, BigQuery CSV; plain or zipped) as one event frame of the dyad, with a summary.
 
-    Raises FeedError for a file that is empty, of unknown layout, or where no line parses.
+    Raises FeedError for a file that is empty, of unknown layout, or where no line parses, and for an archive that
+    is damaged or past ``limits`` (``FeedLimits``: unpacked size, compression ratio, entries, line length).
     """
     pair = check_dyad(dyad)
     check_normalisation(normalisation)
@@ -317,9 +316,9 @@ def read_gdelt(paths: Iterable[str | Path], *, dyad: Sequence[str] | str = DEFAU
     frames = []
     for given in paths:
         path = Path(given)
-        with unpacked(path) as parts:
+        with unpacked(path, limits) as parts:
             for part, name in parts:
-                rows, bad, n, _ = _read_one(part, name, pair, block_bytes)
+                rows, bad, n, _ = _read_one(part, name, pair, block_bytes, summary=summary, limits=limits)
                 summary.files.append(name)
                 summary.rows_read += n
                 summary.dyad_rows += rows.height

@@ -28,16 +28,23 @@ from pathlib import Path
 
 import polars as pl
 
+from tension.events import EARLIEST_DATE, LATEST_DATE
 from tension.sources.feeds import (
     DEFAULT_DYAD,
     DEFAULT_NORMALISATION,
     FeedError,
+    FeedLimits,
     FeedSummary,
     check_dyad,
     check_normalisation,
     duplicated_ids,
     dyad_expr,
+    first_lines,
+    non_utf8_report,
+    nonblank,
     normalised_salience,
+    printable,
+    replace_controls,
     unpacked,
 )
 from tension.taxonomy import cameo_table
@@ -105,17 +112,50 @@ def entity_country(entity: str | None, actors: Mapping[str, str]) -> str | None:
 
 
 def read_actors(path: str | Path) -> dict[str, str]:
-    """An actors table from a CSV with columns ``name, country`` (ISO3), e.g. ``Donald Trump,USA``."""
-    frame = pl.read_csv(path, infer_schema=False)
-    if not {"name", "country"} <= set(frame.columns):
-        raise FeedError(f"{Path(path).name}, line 1: expected columns 'name,country'")
-    out = {}
-    for i, (name, country) in enumerate(frame.select("name", "country").iter_rows(), start=2):
-        code = (country or "").strip()
-        if not name or len(code) != 3 or not code.isalpha() or not code.isupper():
-            raise FeedError(f"{Path(path).name}, line {i}: expected a name and an ISO3 code like USA, got "
-                            f"{name!r}, {country!r}")
-        out[name.strip()] = code
+    """An actors table from a UTF-8 CSV with columns ``name, country`` (ISO3), e.g. ``Donald Trump,USA``.
+
+    Raises FeedError naming the file and line for text that is not UTF-8 or not CSV (a stray quote), a row without
+    a name or an ISO3 code, or a name given two different countries."""
+    label = printable(Path(path).name)
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad_line = data.count(b"\n", 0, exc.start) + 1
+        raise FeedError(f"{label}, line {bad_line}: byte {exc.start} is not UTF-8; "
+                        "expected a UTF-8 CSV of 'name,country' rows") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    out: dict[str, str] = {}
+    first: dict[str, int] = {}
+    line = end = 0
+    try:
+        for row in reader:
+            line, end = end + 1, reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if header is None:
+                header = [cell.strip() for cell in row]
+                if not {"name", "country"} <= set(header):
+                    raise FeedError(f"{label}, line {line}: expected the header 'name,country', got "
+                                    f"{','.join(header)!r}")
+                continue
+            cells = dict(zip(header, row)) if len(row) == len(header) else {}
+            name, code = cells.get("name", "").strip(), cells.get("country", "").strip()
+            if not name or len(code) != 3 or not code.isascii() or not code.isalpha() or not code.isupper():
+                raise FeedError(f"{label}, line {line}: expected a name and an ISO3 code like USA "
+                                f"({len(header)} fields as in the header), got {row!r}")
+            if out.get(name, code) != code:
+                raise FeedError(f"{label}, line {line}: {name!r} is {out[name]} on line {first[name]}, here {code}; "
+                                "expected one country per name")
+            out[name] = code
+            first.setdefault(name, line)
+    except csv.Error as exc:
+        raise FeedError(f"{label}, line {end + 1}: not valid CSV ({exc}); a quote must open and close a whole "
+                        "field, as in \"Xi, Jinping\",CHN") from None
+    if header is None:
+        raise FeedError(f"{label}: the file is empty; expected a header 'name,country' and rows like "
+                        "Donald Trump,USA")
     return out
 
 
@@ -127,10 +167,11 @@ def _repair_code(code: str, known: set[str]) -> str:
     return fixed if fixed in known else code
 
 
-def detect_layout(path: Path, name: str) -> tuple[str, list[str], str]:
+def detect_layout(path: Path, name: str, *, max_line_bytes: int = FeedLimits.max_line_bytes
+                  ) -> tuple[str, list[str], str]:
     """``dataverse`` or ``text``, the header's columns and the separator, from the first line of a file."""
-    with path.open("rb") as fh:
-        first = fh.readline().decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
+    lines = first_lines(path, name, 1, max_line_bytes)
+    first = lines[0].decode("utf-8", errors="replace").lstrip("\ufeff") if lines else ""
     if not first.strip():
         raise FeedError(f"{name}: the file is empty (no header row)")
     sep = "\t" if "\t" in first else ","
@@ -149,9 +190,10 @@ def detect_layout(path: Path, name: str) -> tuple[str, list[str], str]:
     return layout, header, sep
 
 
-def _read_one(path: Path, name: str, dyad: tuple[str, str], actors: Mapping[str, str], summary: FeedSummary
-              ) -> pl.DataFrame:
-    layout, header, sep = detect_layout(path, name)
+def _read_one(path: Path, name: str, dyad: tuple[str, str], actors: Mapping[str, str], summary: FeedSummary,
+              limits: FeedLimits) -> pl.DataFrame:
+    layout, header, sep = detect_layout(path, name, max_line_bytes=limits.max_line_bytes)
+    summary.repaired.extend(non_utf8_report(path, name, max_line_bytes=limits.max_line_bytes))
     try:
         frame = pl.read_csv(path, has_header=False, skip_lines=1, separator=sep, quote_char=None,
                             schema=dict.fromkeys([*header, "_extra_field"], pl.String), encoding="utf8-lossy",
@@ -164,8 +206,9 @@ def _read_one(path: Path, name: str, dyad: tuple[str, str], actors: Mapping[str,
                 "country1": "Source Country", "country2": "Target Country"}
     else:
         cols = {"date": "date", "source": "source", "target": "target", "code": "relation"}
+    event_id = pl.col("Event ID").str.strip_chars() if "Event ID" in header else pl.lit(None, pl.String)
     rows = frame.select("line", *(pl.col(v).str.strip_chars().alias(k) for k, v in cols.items()),
-                        (pl.col("Event ID") if "Event ID" in header else pl.lit(None, pl.String)).alias("event_id"),
+                        pl.when(nonblank(event_id)).then(event_id).alias("event_id"),
                         (pl.col("Intensity") if "Intensity" in header else pl.lit(None, pl.String)).alias("intensity"),
                         (pl.col("Event Text") if "Event Text" in header else pl.col(cols["code"])).alias("text"),
                         *(pl.col(c).alias(c) for c in ("source_side", "target_side") if c in header),
@@ -183,6 +226,9 @@ def _read_one(path: Path, name: str, dyad: tuple[str, str], actors: Mapping[str,
     problem = (pl.when(pl.col("extra").is_not_null()).then(pl.lit(f"more than {len(header)} fields"))
                .when(pl.col("date").is_null() | date.is_null())
                .then(pl.format("date {} is not YYYY-MM-DD", pl.col("date").fill_null("(empty)")))
+               .when(~date.is_between(EARLIEST_DATE, LATEST_DATE))
+               .then(pl.format(f"date {{}} is outside the range of event dates, {EARLIEST_DATE} to {LATEST_DATE}",
+                               pl.col("date")))
                .when(pl.col("source").is_null()).then(pl.lit("source is empty"))
                .when(pl.col("target").is_null()).then(pl.lit("target is empty"))
                .when(pl.col("code").is_null()).then(pl.lit("CAMEO code / relation is empty"))
@@ -220,16 +266,18 @@ def _read_one(path: Path, name: str, dyad: tuple[str, str], actors: Mapping[str,
 
 def read_icews(paths: Iterable[str | Path], *, dyad: Sequence[str] | str = DEFAULT_DYAD,
                normalisation: str = DEFAULT_NORMALISATION, actors: Mapping[str, str] | None = None,
-               drop_duplicates: bool = False) -> tuple[pl.DataFrame, FeedSummary]:
+               drop_duplicates: bool = False, limits: FeedLimits | None = None) -> tuple[pl.DataFrame, FeedSummary]:
     """Import ICEWS files (Dataverse layout or text-relation form; plain or zipped) as one event frame of the
-    dyad, with a summary. ``actors`` maps entity names (people) to ISO3 codes for the text form."""
+    dyad, with a summary. ``actors`` maps entity names (people) to ISO3 codes for the text form; ``limits``
+    bounds what archives may unpack to (``FeedLimits``)."""
     pair = check_dyad(dyad)
     check_normalisation(normalisation)
     summary = FeedSummary()
     frames = []
     for given in paths:
-        with unpacked(Path(given)) as parts:
-            frames.extend(_read_one(part, name, pair, actors or {}, summary) for part, name in parts)
+        with unpacked(Path(given), limits) as parts:
+            frames.extend(_read_one(part, name, pair, actors or {}, summary, limits or FeedLimits())
+                          for part, name in parts)
     if not frames:
         raise FeedError("no ICEWS files given")
     rows = pl.concat(frames, how="diagonal")
@@ -259,4 +307,4 @@ def read_icews(paths: Iterable[str | Path], *, dyad: Sequence[str] | str = DEFAU
         "feed_file", pl.col("line").cast(pl.Int64).alias("feed_line"),
     )
     summary.events = events.height
-    return events, summary
+    return replace_controls(events, summary), summary
