@@ -25,28 +25,80 @@ URL = "query-params"
 TABS = ("Contributions by type", "Statement tone", "Events", "Tone of a statement", "Downloads")
 
 
+#: Bytes of derived frames one session may keep for its own working set (its dash.Memo; least recently used go first).
+MEMO_BYTES = 64 * 2**20
+
+
+# Shared caches (st.cache_data, one per process) hold ONLY the bundled record and frames derived from it, keyed by
+# the tone scorer and half-life, whose widgets accept only their listed options: at most len(TONE_SCORERS) ×
+# len(half_life_options()) small frames, bounded by construction. Anything a visitor uploads or imports is computed
+# in that visitor's own st.session_state (see ``memo``) and never served to anyone else.
+
+
 @st.cache_data(show_spinner=False)
 def bundled_events() -> pl.DataFrame:
     """The bundled record, loaded and validated once per process."""
     return tension.load_events(DATA)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def toned(key: str, scorer: str, _events: pl.DataFrame) -> pl.DataFrame:
-    """The working set with each statement's tone scored once per scorer (``key`` identifies the frame)."""
-    return with_tone(_events, scorers.scorer(scorer))
+@st.cache_data(show_spinner=False, max_entries=len(dash.TONE_SCORERS))
+def bundled_toned(scorer: str) -> pl.DataFrame:
+    """The bundled record with each statement's tone scored, once per scorer."""
+    return with_tone(bundled_events(), scorers.scorer(scorer))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def daily(key: str, _events: pl.DataFrame) -> pl.DataFrame:
-    """The (day, type) aggregate of the working set, once per event set."""
-    return tension.aggregate(_events)
+@st.cache_data(show_spinner=False, max_entries=len(dash.TONE_SCORERS))
+def bundled_daily(scorer: str) -> pl.DataFrame:
+    """The (day, type) aggregate of the bundled record, once per scorer."""
+    return tension.aggregate(bundled_toned(scorer))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def decayed(key: str, half_life: float, _daily: pl.DataFrame) -> pl.DataFrame:
-    """The aggregate passed through the memory, once per event set and half-life."""
-    return tension.decay_daily(_daily, half_life)
+@st.cache_data(show_spinner=False, max_entries=len(dash.TONE_SCORERS) * len(dash.half_life_options()))
+def bundled_decayed(scorer: str, half_life: float) -> pl.DataFrame:
+    """The bundled aggregate passed through the memory, once per scorer and half-life."""
+    if half_life not in dash.half_life_options():
+        raise ValueError(f"half-life {half_life!r} is not one of the dashboard's options")
+    return tension.decay_daily(bundled_daily(scorer), half_life)
+
+
+def memo() -> dash.Memo:
+    """This session's memo of frames derived from its own working set (never shared with another session)."""
+    if "tension_memo" not in st.session_state:
+        st.session_state["tension_memo"] = dash.Memo(MEMO_BYTES)
+    return st.session_state["tension_memo"]
+
+
+def digest_of(own: pl.DataFrame) -> str:
+    """``dash.frame_digest`` of the session's own working set, computed once per frame (pages replace, never edit,
+    the frame in ``tension_events``)."""
+    held = st.session_state.get("tension_digest")
+    if held is None or held[0] is not own:
+        held = (own, dash.frame_digest(own))
+        st.session_state["tension_digest"] = held
+    return held[1]
+
+
+def toned(own: pl.DataFrame | None, digest: str, scorer: str) -> pl.DataFrame:
+    """The working set with each statement's tone scored: the bundled record when ``own`` is None (shared cache),
+    else the session's own events (``digest`` = ``dash.frame_digest(own)``, session memo)."""
+    if own is None:
+        return bundled_toned(scorer)
+    return memo().get((digest, scorer, "toned"), lambda: with_tone(own, scorers.scorer(scorer)))
+
+
+def daily(own: pl.DataFrame | None, digest: str, scorer: str) -> pl.DataFrame:
+    """The (day, type) aggregate of the working set (bundled or the session's own, as in ``toned``)."""
+    if own is None:
+        return bundled_daily(scorer)
+    return memo().get((digest, scorer, "daily"), lambda: tension.aggregate(toned(own, digest, scorer)))
+
+
+def decayed(own: pl.DataFrame | None, digest: str, scorer: str, half_life: float) -> pl.DataFrame:
+    """The aggregate passed through the memory of ``half_life`` days (bundled or the session's own, as in ``toned``)."""
+    if own is None:
+        return bundled_decayed(scorer, half_life)
+    return memo().get((digest, scorer, "decayed", half_life),
+                      lambda: tension.decay_daily(daily(own, digest, scorer), half_life))
 
 
 def upload_limit() -> int:
@@ -78,7 +130,7 @@ def show_all(events: pl.DataFrame) -> None:
 
 def use_bundled() -> None:
     """Forget the uploaded or imported working set and go back to the bundled record."""
-    for key in ("tension_events", "tension_events_label", "upload_problems"):
+    for key in ("tension_events", "tension_events_label", "upload_problems", "tension_memo", "tension_digest"):
         st.session_state.pop(key, None)
     show_all(bundled_events())
 
@@ -128,6 +180,12 @@ def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, 
         st.session_state["dates"] = (lo, hi)  # a working set from elsewhere (pages/) with another span
     if lo < hi:
         dates = bar.slider("Date range", lo, hi, (lo, hi), format="YYYY-MM-DD", key="dates", bind=URL)
+        if dates[0] > dates[1]:  # only a hand-made link does this: Streamlit checks a URL value's bounds, not order
+            st.session_state["url_notice"] = (f"The link's date range runs backwards ({dates[0]} to {dates[1]}); "
+                                              "showing the whole span.")
+            st.rerun()  # the check above then resets the slider before it is drawn
+        if "url_notice" in st.session_state:
+            bar.warning(st.session_state.pop("url_notice"))
     else:
         dates = (lo, hi)
         bar.caption(f"Date range: {lo} (the events span one day)")
@@ -256,19 +314,16 @@ def downloads(view: pl.DataFrame, scored: pl.DataFrame, values: dict[str, object
 def main() -> None:
     """Lay out the page."""
     st.set_page_config(page_title="tension · China–US relations index", layout="wide")
-    events = st.session_state.get("tension_events")
-    label = st.session_state.get("tension_events_label", "Imported events") if events is not None else BUNDLED_LABEL
-    if events is None:
-        events = bundled_events()
-    key = dash.frame_key(events)
-    if st.session_state.get("tension_view_key", key) != key:
+    own = st.session_state.get("tension_events")  # an upload or an import of this session, or None
+    label = st.session_state.get("tension_events_label", "Imported events") if own is not None else BUNDLED_LABEL
+    events = bundled_events() if own is None else own
+    digest = "bundled" if own is None else digest_of(own)
+    if st.session_state.get("tension_view_key", digest) != digest:
         show_all(events)  # a new working set (upload or another page): show all of it
-    st.session_state["tension_view_key"] = key
+    st.session_state["tension_view_key"] = digest
     weights, tone_weight, scorer, half_life, pulse, (start, end) = sidebar(events, label)
-    key = f"{key}:{scorer}"  # the aggregates below depend on the statements' tone
-    events = toned(key, scorer, events)
-    base = daily(key, events)
-    index = tension.weigh(decayed(key, half_life, base), weights, tone_weight=tone_weight)
+    events = toned(own, digest, scorer)
+    index = tension.weigh(decayed(own, digest, scorer, half_life), weights, tone_weight=tone_weight)
     scored = tension.score_events(events, weights, tone_weight=tone_weight)
     view = dash.in_range(index, start, end)
     st.title("tension · China–US relations index")
@@ -281,7 +336,7 @@ def main() -> None:
     headline(h)
     pulse_line = None
     if pulse:
-        short = tension.weigh(decayed(key, tension.PULSE_HALF_LIFE, base), weights, tone_weight=tone_weight)
+        short = tension.weigh(decayed(own, digest, scorer, tension.PULSE_HALF_LIFE), weights, tone_weight=tone_weight)
         pulse_line = dash.in_range(short, start, end)
     fig = charts.index_figure(view, dash.in_range(scored, start, end), pulse_line,
                               title=f"China–US relations index, daily (half-life {dash.format_half_life(half_life)})")

@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 import tension
+from tension.dashboard import md_escape, problems_frame
 from tension.events import EventDataError
 from tension.sources.article import events_from_text
 from tension.sources.timeline import accepted_from_review, add_to_working, events_from_timeline, review_table
@@ -18,7 +19,8 @@ EDITABLE = ("accept", "date", "type", "actor", "target", "summary", "statement",
 
 @st.cache_data
 def bundled_events() -> pl.DataFrame:
-    """The bundled China–US record."""
+    """The bundled China–US record (the only frame this page shares between sessions: imports stay in the
+    visitor's own st.session_state)."""
     return tension.load_events(BUNDLED)
 
 
@@ -34,6 +36,13 @@ def latest(events: pl.DataFrame) -> tuple[str, float, str]:
     """Date, value and level of the latest index of ``events``."""
     row = tension.compute_index(events).row(-1, named=True)
     return str(row["date"]), float(row["index"]), str(row["level"])
+
+
+def problems(message: str, exc: EventDataError) -> None:
+    """An error line (``message``: fixed text, no user text) and every problem as a table, never as markdown."""
+    listed = "" if exc.total == len(exc.problems) else f" The first {len(exc.problems)} are listed."
+    st.error(message + listed)
+    st.dataframe(problems_frame(exc.problems), hide_index=True, key="text_problems")
 
 
 def as_polars(edited: object) -> pl.DataFrame:
@@ -70,8 +79,9 @@ if st.button("Code the text", key="text_code", type="primary"):
             else:
                 found = events_from_timeline(text, name="pasted timeline", source=source or None)
         except EventDataError as exc:
-            st.error(f"The timeline could not be read: {exc.total} problem(s).")
-            st.code(str(exc), language=None)
+            problems(f"The timeline could not be read: {exc.total} problem(s).", exc)
+        except ValueError as exc:
+            st.error(md_escape(str(exc)))
         else:
             st.session_state["text_candidates"] = review_table(found)
 
@@ -100,10 +110,9 @@ if candidates is not None:
             try:
                 accepted = accepted_from_review(as_polars(edited))
             except EventDataError as exc:
-                st.error("Some ticked rows are not ready; fix them or untick them.")
-                st.code(str(exc), language=None)
+                problems("Some ticked rows are not ready; fix them or untick them.", exc)
             except ValueError as exc:
-                st.error(str(exc))
+                st.error(md_escape(str(exc)))
             else:
                 before = latest(working)
                 combined = add_to_working(working, accepted)

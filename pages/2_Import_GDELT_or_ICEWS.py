@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import polars as pl
 import streamlit as st
 
 from tension import compute_index, export_csv
+from tension.dashboard import files_digest, md_escape
 from tension.sources.feeds import NORMALISATIONS, FeedError, FeedSummary, saved
 from tension.sources.gdelt import daily_from_aggregate, is_aggregate, read_gdelt
 from tension.sources.icews import read_icews
 
 MAX_UPLOAD_MB = 200
+T = TypeVar("T")
 NORMALISATION_HELP = {
     "log": "log — each (day, type) sums to log(1 + n): a busy day counts, but does not swamp a hand-coded record",
     "mentions": "mentions — each day sums to 1, shared by mention counts: the mention-weighted mean event",
@@ -18,23 +23,36 @@ NORMALISATION_HELP = {
 }
 
 
-@st.cache_data(show_spinner="Importing…", max_entries=4)
+def memoised(name: str, key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in this session's state under ``name`` for the last ``key`` only: one visitor's files are
+    never served to another visitor (no st.cache_data), and each session holds at most one result per step."""
+    last = st.session_state.get(name)
+    if last is not None and last[0] == key:
+        return last[1]
+    value = compute()
+    st.session_state[name] = (key, value)
+    return value
+
+
 def run_import(kind: str, files: tuple[tuple[str, bytes], ...], dyad: str, normalisation: str
                ) -> tuple[pl.DataFrame, FeedSummary]:
-    """The event frame and import summary of uploaded GDELT or ICEWS files."""
-    with saved(files) as paths:
-        reader = read_gdelt if kind == "GDELT" else read_icews
-        return reader(paths, dyad=dyad, normalisation=normalisation)
+    """The event frame and import summary of uploaded GDELT or ICEWS files (once per set of files and settings)."""
+    def compute() -> tuple[pl.DataFrame, FeedSummary]:
+        with st.spinner("Importing…"), saved(files) as paths:
+            reader = read_gdelt if kind == "GDELT" else read_icews
+            return reader(paths, dyad=dyad, normalisation=normalisation)
+    return memoised("feed_import", (kind, files_digest(files), dyad, normalisation), compute)
 
 
-@st.cache_data(max_entries=4)
 def read_aggregate(content: bytes, normalisation: str) -> pl.DataFrame | None:
     """The daily table of an uploaded gdelt-sql result, or None when the file is not one."""
-    try:
-        frame = pl.read_csv(content, schema_overrides={"type": pl.String, "unmapped_code": pl.String})
-    except pl.exceptions.PolarsError:
-        return None
-    return daily_from_aggregate(frame, normalisation) if is_aggregate(frame) else None
+    def compute() -> pl.DataFrame | None:
+        try:
+            frame = pl.read_csv(content, schema_overrides={"type": pl.String, "unmapped_code": pl.String})
+        except pl.exceptions.PolarsError:
+            return None
+        return daily_from_aggregate(frame, normalisation) if is_aggregate(frame) else None
+    return memoised("feed_aggregate", (files_digest([("", content)]), normalisation), compute)
 
 
 st.set_page_config(page_title="tension · import GDELT or ICEWS", layout="wide")
@@ -62,7 +80,12 @@ if total > MAX_UPLOAD_MB * 1_000_000:
     st.stop()
 files = tuple((u.name, u.getvalue()) for u in uploads)
 
-if kind == "GDELT" and len(files) == 1 and (daily := read_aggregate(files[0][1], normalisation)) is not None:
+try:
+    daily = read_aggregate(files[0][1], normalisation) if kind == "GDELT" and len(files) == 1 else None
+except ValueError as exc:  # a gdelt-sql result with unknown types or no mapped events; the text comes from the file
+    st.error(md_escape(f"{files[0][0]}: {exc}"))
+    st.stop()
+if daily is not None:
     st.subheader("A gdelt-sql result: daily table")
     st.write(f"{daily.height:,} days, {int(daily['n_events'].sum()):,} events.")
     index = compute_index(daily)
@@ -73,8 +96,8 @@ if kind == "GDELT" and len(files) == 1 and (daily := read_aggregate(files[0][1],
 
 try:
     events, summary = run_import(kind, files, dyad, normalisation)
-except (FeedError, ValueError) as exc:
-    st.error(str(exc))
+except (FeedError, ValueError) as exc:  # the message quotes file names and content: shown literally
+    st.error(md_escape(str(exc)))
     st.stop()
 
 cols = st.columns(4)
@@ -97,7 +120,7 @@ if summary.unresolved_actors:
                      hide_index=True)
 
 if events.height == 0:
-    st.warning(f"No {dyad} events in these files: nothing to use.")
+    st.warning(f"No {md_escape(dyad)} events in these files: nothing to use.")
     st.stop()
 st.dataframe(events.select("date", "type", "actor", "target", "summary", "salience").head(500), hide_index=True,
              column_config={"date": st.column_config.DateColumn("date", format="YYYY-MM-DD")})

@@ -9,7 +9,12 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
+import string
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import polars as pl
 
@@ -33,13 +38,85 @@ EVENT_COLUMNS = ("date", "type", "value", "actor", "target", "summary", "stateme
                  "salience", "source", "url", "id")
 
 
-def frame_key(frame: pl.DataFrame) -> str:
-    """A short content key for an event frame (changes when any row, column or dtype changes)."""
-    digest = hashlib.sha1(str(frame.schema).encode())
-    if frame.height:
-        digest.update(str(int(frame.hash_rows(seed=7).sum())).encode())
-    digest.update(str(frame.height).encode())
-    return digest.hexdigest()[:16]
+def _cell_bytes(series: pl.Series) -> Iterator[bytes]:
+    """``series`` as byte strings that depend only on its values: its null mask (one byte per row), then its values
+    with nulls filled (text as byte lengths then the bytes). Arrow buffers will not do: the bytes under a null and a
+    validity bitmap's padding are undefined, so equal columns can differ there."""
+    yield series.is_null().to_numpy().tobytes()
+    dtype = series.dtype
+    if dtype == pl.Null:
+        return
+    if isinstance(dtype, (pl.Categorical, pl.Enum)):
+        values = series.cast(pl.String)
+    elif dtype == pl.Boolean:
+        values = series.cast(pl.UInt8)
+    elif (dtype.is_numeric() and not isinstance(dtype, pl.Decimal)) or dtype.is_temporal():
+        values = series.to_physical()
+    elif dtype == pl.Binary:
+        values = series.bin.encode("hex")
+    elif dtype == pl.String:
+        values = series
+    else:  # nested, decimal, object: rare in event frames; Python's repr of each value is exact
+        values = pl.Series([repr(v) for v in series.to_list()], dtype=pl.String)
+    if values.dtype == pl.String:
+        values = values.fill_null("")
+        yield values.str.len_bytes().to_numpy().tobytes()
+        yield values.str.join("").item().encode()
+    else:
+        yield values.fill_null(0).to_numpy().tobytes()
+
+
+def frame_digest(frame: pl.DataFrame) -> str:
+    """A BLAKE2b digest of an event frame's schema and every cell in row order: a different cell (null included),
+    dtype, column name, column order or row order gives a different digest; equal frames give equal digests."""
+    digest = hashlib.blake2b(digest_size=32)
+    digest.update(json.dumps([[name, str(dtype)] for name, dtype in frame.schema.items()]).encode())
+    for series in frame.iter_columns():
+        for part in _cell_bytes(series):
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
+    return digest.hexdigest()
+
+
+def files_digest(files: Iterable[tuple[str, bytes]]) -> str:
+    """A BLAKE2b digest of named files (names and bytes, in order, each length-prefixed so no two lists collide)."""
+    digest = hashlib.blake2b(digest_size=32)
+    for name, content in files:
+        for part in (name.encode(), content):
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
+    return digest.hexdigest()
+
+
+class Memo:
+    """Frames derived from one session's own working set, within a byte budget (``estimated_size``; the least
+    recently used go first, and a frame larger than the whole budget is returned but not kept).
+
+    An instance lives in one visitor's ``st.session_state``: nothing in it is ever served to another visitor.
+    """
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._frames: OrderedDict[Hashable, pl.DataFrame] = OrderedDict()
+
+    def get(self, key: Hashable, compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+        """The frame memoised under ``key``, computed by ``compute()`` on a miss."""
+        if key in self._frames:
+            self._frames.move_to_end(key)
+            return self._frames[key]
+        frame = compute()
+        self._frames[key] = frame
+        while self._frames and self.size() > self.budget:
+            self._frames.popitem(last=False)
+        return frame
+
+    def size(self) -> int:
+        """Bytes held (the sum of the frames' estimated sizes; buffers shared between frames count twice)."""
+        return sum(frame.estimated_size() for frame in self._frames.values())
+
+    def keys(self) -> list[Hashable]:
+        """The keys held, least recently used first."""
+        return list(self._frames)
 
 
 def half_life_options() -> list[float]:
@@ -211,12 +288,29 @@ def selected_day(points: list[dict], lo: dt.date, hi: dt.date) -> dt.date | None
     return None
 
 
-_MD_SPECIAL = "\\`*_{}[]<>()#+-.!|~$:"
+#: Every line break CommonMark or Python knows (``\r\n`` first so it becomes one space).
+_LINE_BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+#: Word joiner (U+2060, invisible, neither space nor punctuation): breaks patterns matched in text after escapes.
+WORD_JOINER = "\u2060"
+#: Each ASCII punctuation character backslash-escaped; a word joiner after ``:`` (emoji shortcodes ``:smile:``,
+#: ``:material/...:``, ``http://`` autolinks) and ``@`` (e-mail autolinks).
+_MD_ESCAPES = MappingProxyType({c: "\\" + c for c in string.punctuation}
+                               | {c: "\\" + c + WORD_JOINER for c in ":@"})
+#: ``www.`` starts an autolink only after a space, punctuation or the start of the text: a word joiner goes first.
+_WWW = re.compile(r"(?i)www\.")
 
 
 def md_escape(text: str) -> str:
-    """User text made literal for Streamlit markdown (every markdown-special character backslash-escaped)."""
-    return "".join("\\" + c if c in _MD_SPECIAL else c for c in text.replace("\n", " "))
+    """User or file text made literal in any Streamlit markdown (body, caption, alert, label, help): line breaks
+    become spaces, every ASCII punctuation character is backslash-escaped, and invisible word joiners break the
+    patterns Streamlit's markdown rewrites in text after escapes are resolved.
+
+    This covers links, images, headings, emphasis, code, HTML tags, ``&entities;``, ``$math$``, ``:red[...]``
+    directives and tables (by the escapes), and emoji shortcodes (``:smile:``) and bare ``www.``/``http://``/e-mail
+    autolinks (by the word joiners after ``:`` and ``@`` and before ``www.``).
+    """
+    text = _WWW.sub(lambda m: WORD_JOINER + m.group(0), _LINE_BREAKS.sub(" ", text))
+    return "".join(_MD_ESCAPES.get(c, c) for c in text)
 
 
 def method_markdown() -> str:

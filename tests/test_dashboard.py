@@ -1,6 +1,9 @@
 import datetime as dt
 import io
 import math
+import re
+import string
+import unicodedata
 
 import polars as pl
 import pytest
@@ -20,12 +23,94 @@ def two() -> tuple[pl.DataFrame, pl.DataFrame]:
     return compute_index(events, half_life=math.inf, scale=60.0), score_events(events)
 
 
-def test_frame_key_changes_with_content():
-    a = make_events([("2023-01-01", "talks", 1.0)])
-    assert dash.frame_key(a) == dash.frame_key(a.clone())
-    assert dash.frame_key(a) != dash.frame_key(a.with_columns(salience=pl.lit(2.0)))
-    assert dash.frame_key(a) != dash.frame_key(pl.concat([a, a]))
-    assert dash.frame_key(a) != dash.frame_key(a.with_columns(summary=pl.lit("other")))
+def old_frame_key_sum(frame: pl.DataFrame) -> int:
+    """The row-hash sum the old ``frame_key`` was built from (wrapping 64-bit: the same for any row order)."""
+    return int(frame.hash_rows(seed=7).sum())
+
+
+@pytest.fixture
+def three() -> pl.DataFrame:
+    return make_events([("2023-01-01", "talks", 1.0), ("2023-01-02", "sanctions", 1.5), ("2023-01-03", "visit", 1.0)],
+                       statements={1: "We oppose this."})
+
+
+def test_frame_digest_is_a_blake2b_of_the_content(three):
+    digest = dash.frame_digest(three)
+    assert len(digest) == 64 and int(digest, 16) >= 0  # 256-bit hex
+    assert dash.frame_digest(three.clone()) == digest
+    assert dash.frame_digest(pl.concat([three[:1], three[1:]], rechunk=False)) == digest  # chunking does not matter
+    assert dash.frame_digest(pl.DataFrame(three.to_dict())) == digest
+    # a null made by masking keeps the old text under it in Arrow; the digest sees only the null
+    text = "a summary longer than twelve bytes"  # stored out of line in Arrow string views
+    masked = three.with_columns(summary=pl.when(pl.col("type") == "talks").then(pl.lit(text)))
+    rebuilt = three.with_columns(summary=pl.Series([text, None, None], dtype=pl.String))
+    assert masked.equals(rebuilt) and dash.frame_digest(masked) == dash.frame_digest(rebuilt)
+    assert dash.frame_digest(rebuilt) != digest
+
+
+@pytest.mark.parametrize("column", ["id", "date", "type", "actor", "target", "summary", "statement", "source",
+                                    "salience"])
+def test_frame_digest_changes_with_any_single_cell(three, column):
+    row = 1
+    old = three[column][row]
+    new = {pl.Date: D("2024-02-29"), pl.Float64: 0.7}.get(three.schema[column], "changed")
+    assert new != old
+    changed = three.with_columns(three[column].scatter(row, new))
+    assert dash.frame_digest(changed) != dash.frame_digest(three)
+
+
+def test_frame_digest_changes_with_a_swap_reordering_and_the_schema(three):
+    base = dash.frame_digest(three)
+    swapped = three.with_columns(summary=pl.Series(["x", "y", "s"]), source=pl.Series(["test"] * 3))
+    swapped_back = swapped.with_columns(summary=pl.Series(["y", "x", "s"]))  # two cells swap between rows
+    assert dash.frame_digest(swapped) != dash.frame_digest(swapped_back)
+    reordered = three.reverse()
+    assert dash.frame_digest(reordered) != base  # row order gives the ids their order
+    assert dash.frame_digest(three.select(reversed(three.columns))) != base
+    assert dash.frame_digest(three.with_columns(pl.col("salience").cast(pl.Float32))) != base
+    assert dash.frame_digest(three.rename({"source": "origin"})) != base
+    assert dash.frame_digest(pl.concat([three, three])) != base
+    assert dash.frame_digest(three.head(0)) != dash.frame_digest(three.head(0).drop("id"))
+
+
+def test_frames_colliding_under_the_old_key_get_different_digests(three):
+    # The old key was a wrapping sum of row hashes: any permutation of the rows (one multiset) collided.
+    for permuted in (three.reverse(), three[[1, 0, 2]], three[[2, 0, 1]]):
+        assert old_frame_key_sum(permuted) == old_frame_key_sum(three)
+        assert dash.frame_digest(permuted) != dash.frame_digest(three)
+    # the same multiset of rows in another order, at any size
+    doubled = pl.concat([three, three[[1, 0, 2]]])
+    assert old_frame_key_sum(doubled) == old_frame_key_sum(pl.concat([three[[1, 0, 2]], three]))
+    assert dash.frame_digest(doubled) != dash.frame_digest(pl.concat([three[[1, 0, 2]], three]))
+
+
+def test_files_digest():
+    a = dash.files_digest([("a.csv", b"x,y\n")])
+    assert a == dash.files_digest((("a.csv", b"x,y\n"),)) and len(a) == 64
+    assert a != dash.files_digest([("b.csv", b"x,y\n")])
+    assert a != dash.files_digest([("a.csv", b"x,z\n")])
+    assert dash.files_digest([("ab", b"c")]) != dash.files_digest([("a", b"bc")])  # length-prefixed parts
+    assert dash.files_digest([("a", b"1"), ("b", b"2")]) != dash.files_digest([("b", b"2"), ("a", b"1")])
+
+
+def test_memo_keeps_within_its_byte_budget_least_recently_used_first():
+    frames = {k: pl.DataFrame({"x": [float(i) for i in range(1000)]}) for k in "abcd"}  # 8,000 bytes each
+    size = frames["a"].estimated_size()
+    memo = dash.Memo(budget=3 * size)
+    calls = []
+
+    def compute(k):
+        calls.append(k)
+        return frames[k]
+
+    for k in "abc":
+        assert memo.get(k, lambda k=k: compute(k)) is frames[k]
+    assert memo.get("a", lambda: compute("never")) is frames["a"] and calls == ["a", "b", "c"]  # a hit
+    memo.get("d", lambda: compute("d"))
+    assert memo.keys() == ["c", "a", "d"] and memo.size() == 3 * size  # b was the least recently used
+    big = pl.DataFrame({"x": [0.0] * 4000})
+    assert memo.get("big", lambda: big) is big  # larger than the whole budget: returned, not kept
+    assert "big" not in memo.keys() and memo.size() <= memo.budget
 
 
 def test_half_life_options_hold_the_defaults_and_end_with_no_decay():
@@ -140,13 +225,63 @@ def test_selected_day(points, expected):
     assert dash.selected_day(points, D("2023-01-01"), D("2023-12-31")) == expected
 
 
-def test_md_escape_makes_markdown_literal():
-    text = "**bold** [link](http://x) <b>tag</b> `code`\nnext"
+PUNCT = re.escape(string.punctuation)
+#: Literal markdown: each ASCII punctuation character backslash-escaped, no line break of any kind.
+LITERAL = re.compile(rf"(?:\\[{PUNCT}]|[^{PUNCT}\r\n\v\f\x1c-\x1e\x85\u2028\u2029])*")
+#: What Streamlit's markdown rewrites in a text node after escapes are resolved (from its frontend bundle):
+#: remark-emoji shortcodes and the GFM autolink literals (www. or http(s)://, e-mail), the latter only after the start,
+#: a space or a Unicode punctuation or symbol character.
+EMOJI = re.compile(r":\+1:|:-1:|:[\w-]+:", re.ASCII)
+AUTOLINKS = (re.compile(r"(?:https?://|www(?=\.))", re.IGNORECASE), re.compile(r"[-.\w+]+@[-\w]+(?:\.[-\w]+)+"))
+
+
+def rewritten(text: str) -> bool:
+    """True when Streamlit's markdown would turn part of the text node ``text`` into an emoji or a link."""
+    def starts(i: int) -> bool:
+        return i == 0 or text[i - 1].isspace() or unicodedata.category(text[i - 1])[0] in "PS"
+    return bool(EMOJI.search(text)) or any(starts(i) for p in AUTOLINKS for i in range(len(text)) if p.match(text, i))
+
+
+def text_node(markdown: str) -> str:
+    """The text Streamlit's markdown sees after resolving backslash escapes (word joiners kept)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def plain(markdown: str) -> str:
+    """What a reader sees of escaped markdown: the escapes resolved, word joiners removed."""
+    return text_node(markdown).replace(dash.WORD_JOINER, "")
+
+
+@pytest.mark.parametrize(("text", "seen"), [
+    ("line\rnext", "line next"),
+    ("a summary\r===", "a summary ==="),  # would be a setext heading
+    ("a\r\nb\nc\u2028d\x85e", "a b c d e"),
+    ("&lt;b&gt; &amp; &#91;", None),  # entities stay as typed
+    ("[x](http://evil.example/a)", None),
+    ("![x](http://evil.example/pixel.png)", None),
+    ("# heading", None),
+    ("=== setext", None),
+    (":red[coloured] :blue-background[x] :material/home:", None),
+    ("$x^2$ and $$y$$", None),
+    ("<img src=x onerror=alert(1)> <b>bold</b>", None),
+    ("`code` ```fence```", None),
+    (":smile: :+1: :-1:", None),
+    ("**bold** _it_ ~~gone~~ | a | b |", None),
+    ("www.example.com WWW.x.org http://x.y https://z.w a@b.co (www.q.com)", None),  # autolink literals
+    ("1. item", None),
+    ("trailing backslash \\", None),
+    ("plain text, no markup; 中文 café", None),
+])
+def test_md_escape_makes_markdown_literal(text, seen):
     out = dash.md_escape(text)
-    assert "\n" not in out
-    for i, c in enumerate(out):
-        if c in "*[]()<>`":
-            assert out[i - 1] == "\\"
+    assert LITERAL.fullmatch(out), out
+    assert not rewritten(text_node(out)), out
+    assert plain(out) == (text if seen is None else seen)
+
+
+def test_text_patterns_do_match_unescaped_text():  # the check above can fail
+    for text in (":smile:", "see www.example.com", "http://x.y", "mail a@b.co"):
+        assert rewritten(text), text
 
 
 def test_method_markdown_uses_library_defaults():

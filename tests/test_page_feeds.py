@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+
+from tension import dashboard as dash
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "2_Import_GDELT_or_ICEWS.py")
@@ -20,6 +25,21 @@ def app() -> AppTest:
     at.run()
     assert not at.exception
     return at
+
+
+PUNCT = re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+LITERAL = re.compile(rf"(?:\\:{dash.WORD_JOINER}|\\[{PUNCT}]|[^{PUNCT}\r\n])*")
+HOSTILE = "![n](x.png) :red[n] $m$ &lt;b&gt; :smile:\r===.CSV"
+
+
+def plain(markdown: str) -> str:
+    """What a reader sees of markdown made literal by ``dash.md_escape``."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace(dash.WORD_JOINER, "")
+
+
+def shown_literally(markdown: str) -> bool:
+    """True when ``markdown`` is all literal text (every markdown character escaped, no line break)."""
+    return LITERAL.fullmatch(markdown) is not None
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -60,7 +80,7 @@ def test_empty_file_shows_an_error(app):
     app.file_uploader(key="feed_files").upload("empty.CSV", b"")
     app.run()
     assert not app.exception
-    assert "empty.CSV: the file is empty" in app.error[0].value
+    assert "empty.CSV: the file is empty" in plain(app.error[0].value)
     assert "tension_events" not in app.session_state
 
 
@@ -81,7 +101,7 @@ def test_no_dyad_events_cannot_be_used(app):
     app.file_uploader(key="feed_files").upload("x.CSV", content)
     app.run()
     assert not app.exception
-    assert "No CHN,BRA events" in app.warning[0].value
+    assert "No CHN,BRA events" in plain(app.warning[0].value)
     assert not [b for b in app.button if b.key == "feed_use"]
 
 
@@ -93,3 +113,59 @@ def test_aggregate_upload_shows_daily_table(app):
     assert not app.exception
     assert app.subheader[0].value == "A gdelt-sql result: daily table"
     assert "2 days, 3 events." in app.markdown[-1].value
+
+
+def test_markup_in_a_file_name_is_shown_literally(app):
+    app.file_uploader(key="feed_files").upload(HOSTILE, b"")
+    app.run()
+    assert not app.exception
+    error = app.error[0].value
+    assert shown_literally(error)
+    assert plain(error).startswith("![n](x.png) :red[n] $m$ &lt;b&gt; :smile:")
+    assert "the file is empty" in plain(error)
+
+
+def test_markup_in_a_zip_member_name_and_its_content_is_shown_literally(app):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[x](http://evil.example) `m`.csv", "<img src=x> **not** a GDELT file\t:red[x]\n")
+    app.file_uploader(key="feed_files").upload("feed.zip", buffer.getvalue())
+    app.run()
+    assert not app.exception
+    error = app.error[0].value
+    assert shown_literally(error) and "[x](http://evil.example) `m`.csv" in plain(error)
+
+
+def test_markup_in_the_country_pair_is_shown_literally(app):
+    app.text_input(key="feed_dyad").set_value("[x](http://evil.example),:red[USA]").run()
+    app.file_uploader(key="feed_files").upload("x.CSV", (FIX / "gdelt2_20180326044500.export.CSV").read_bytes())
+    app.run()
+    assert not app.exception
+    assert shown_literally(app.error[0].value) and "[x](http://evil.example)" in plain(app.error[0].value)
+
+
+def test_a_bad_gdelt_sql_result_is_an_error_not_a_crash(app):
+    content = (b"day,type,unmapped_code,n_events,mentions,tone_sum,tone_mentions,goldstein_sum\n"
+               b"20180326,![x](http://evil.example/p.png),,2,2,-0.2,-0.2,-0.8\n")
+    app.file_uploader(key="feed_files").upload("agg.csv", content)
+    app.run()
+    assert not app.exception
+    error = app.error[0].value
+    assert shown_literally(error) and plain(error).startswith("agg.csv: ")
+    assert "![x](http://evil.example/p.png)" in plain(error)
+
+
+def test_imports_are_never_shared_between_sessions(monkeypatch):
+    # Worst case of a forged key: every upload gets the same digest. Each session still sees its own files.
+    monkeypatch.setattr(dash, "files_digest", lambda files: "0" * 64)
+    good = (FIX / "gdelt2_20180326044500.export.CSV").read_bytes()
+    first = AppTest.from_file(PAGE, default_timeout=30).run()
+    first.file_uploader(key="feed_files").upload("a.CSV", good)
+    first.run()
+    assert metrics(first)["Dyad rows"] == "5" and metrics(first)["Malformed lines"] == "0"
+    lines = good.decode().splitlines()
+    second = AppTest.from_file(PAGE, default_timeout=30).run()
+    second.file_uploader(key="feed_files").upload("a.CSV", "\n".join([lines[394], "broken line"]).encode())
+    second.run()
+    assert not second.exception
+    assert metrics(second)["Malformed lines"] == "1"

@@ -84,4 +84,22 @@ def test_undated_timeline_line_is_an_error(page):
     page.text_area(key="text_input").set_value("no date on this line\n")
     page.button(key="text_code").click().run()
     assert not page.exception
-    assert "could not be read" in page.error[0].value
+    assert page.error[0].value == "The timeline could not be read: 1 problem(s)."
+    problems = page.dataframe[0].value
+    assert list(problems.columns) == ["line", "column", "value", "message"]
+    assert problems["line"].tolist() == [1]
+
+
+def test_markup_in_timeline_problems_is_shown_as_a_table_never_as_markdown(page):
+    hostile = "![x](http://evil.example/p.png) :red[r] &lt;b&gt; :smile:"  # kept whole (60 characters)
+    page.radio(key="text_kind").set_value("Timeline (one dated line per event, or CSV)")
+    page.run()
+    page.text_area(key="text_input").set_value(f"{hostile}\r===\n2023-06-18 — Blinken arrives in Beijing\n")
+    page.button(key="text_code").click().run()
+    assert not page.exception
+    assert page.error[0].value == "The timeline could not be read: 2 problem(s)."  # \r ends a line
+    problems = page.dataframe[0].value
+    assert any(hostile in str(v) for v in problems["value"].tolist() + problems["message"].tolist())
+    rendered = [e.value for kind in ("markdown", "caption", "error", "warning", "info", "success", "code")
+                for e in page.get(kind)]
+    assert not any("evil.example" in text or ":red[" in text for text in rendered)
