@@ -10,11 +10,13 @@ import streamlit as st
 
 from tension import compute_index, export_csv
 from tension.dashboard import files_digest, md_escape
-from tension.sources.feeds import NORMALISATIONS, FeedError, FeedSummary, saved
+from tension.sources.feeds import NORMALISATIONS, FeedError, FeedLimits, FeedSummary, saved
 from tension.sources.gdelt import daily_from_aggregate, is_aggregate, read_gdelt
 from tension.sources.icews import read_icews
 
 MAX_UPLOAD_MB = 200
+#: A shared server unpacks less than the command line: 512 MiB of archive content at most (GDELT zips are ~5-10:1).
+PAGE_LIMITS = FeedLimits(max_bytes=512 * 2**20)
 T = TypeVar("T")
 NORMALISATION_HELP = {
     "log": "log — each (day, type) sums to log(1 + n): a busy day counts, but does not swamp a hand-coded record",
@@ -34,14 +36,14 @@ def memoised(name: str, key: tuple, compute: Callable[[], T]) -> T:
     return value
 
 
-def run_import(kind: str, files: tuple[tuple[str, bytes], ...], dyad: str, normalisation: str
+def run_import(kind: str, files: tuple[tuple[str, bytes], ...], dyad: str, normalisation: str, dedupe: bool
                ) -> tuple[pl.DataFrame, FeedSummary]:
     """The event frame and import summary of uploaded GDELT or ICEWS files (once per set of files and settings)."""
     def compute() -> tuple[pl.DataFrame, FeedSummary]:
         with st.spinner("Importing…"), saved(files) as paths:
             reader = read_gdelt if kind == "GDELT" else read_icews
-            return reader(paths, dyad=dyad, normalisation=normalisation)
-    return memoised("feed_import", (kind, files_digest(files), dyad, normalisation), compute)
+            return reader(paths, dyad=dyad, normalisation=normalisation, drop_duplicates=dedupe, limits=PAGE_LIMITS)
+    return memoised("feed_import", (kind, files_digest(files), dyad, normalisation, dedupe), compute)
 
 
 def read_aggregate(content: bytes, normalisation: str) -> pl.DataFrame | None:
@@ -69,6 +71,8 @@ left, right = st.columns(2)
 dyad = left.text_input("Country pair (ISO3 codes, both directions)", "CHN,USA", key="feed_dyad")
 normalisation = right.selectbox("Normalisation of salience", NORMALISATIONS, key="feed_normalisation",
                                 format_func=NORMALISATION_HELP.get)
+dedupe = st.checkbox("Remove repeated event ids (keeping the first of each; the count is shown)", key="feed_dedupe",
+                     help="GDELT files that overlap in time repeat events; an events file needs unique ids.")
 
 if not uploads:
     st.info("Upload one or more files to see what they hold.")
@@ -95,7 +99,7 @@ if daily is not None:
     st.stop()
 
 try:
-    events, summary = run_import(kind, files, dyad, normalisation)
+    events, summary = run_import(kind, files, dyad, normalisation, dedupe)
 except (FeedError, ValueError) as exc:  # the message quotes file names and content: shown literally
     st.error(md_escape(str(exc)))
     st.stop()
@@ -110,6 +114,10 @@ if summary.malformed:
     with st.expander(f"Malformed lines ({len(summary.malformed):,})"):
         st.dataframe(pl.DataFrame(summary.malformed, schema=["file", "line", "problem"], orient="row"),
                      hide_index=True)
+if summary.repaired:
+    with st.expander(f"Lines imported with repairs ({len(summary.repaired):,})"):
+        st.dataframe(pl.DataFrame(summary.repaired, schema=["file", "line", "repair"], orient="row"),
+                     hide_index=True)
 if summary.unmapped:
     with st.expander("Unmapped CAMEO codes"):
         st.dataframe(pl.DataFrame(list(summary.unmapped.items()), schema=["code", "rows"], orient="row"),
@@ -122,11 +130,15 @@ if summary.unresolved_actors:
 if events.height == 0:
     st.warning(f"No {md_escape(dyad)} events in these files: nothing to use.")
     st.stop()
+repeated = sum(summary.duplicates.values()) if not dedupe else 0
+if repeated:
+    st.warning(f"{len(summary.duplicates):,} event ids occur more than once ({repeated:,} rows). An events file "
+               "needs unique ids: tick 'Remove repeated event ids' above to keep the first of each, or fix the files.")
 st.dataframe(events.select("date", "type", "actor", "target", "summary", "salience").head(500), hide_index=True,
              column_config={"date": st.column_config.DateColumn("date", format="YYYY-MM-DD")})
 st.download_button("Download the events (CSV)", export_csv(events), "events.csv", "text/csv",
-                   key="feed_events_download")
-if st.button("Use these events", type="primary", key="feed_use"):
+                   key="feed_events_download", disabled=bool(repeated))
+if st.button("Use these events", type="primary", key="feed_use", disabled=bool(repeated)):
     names = ", ".join(name for name, _ in files)
     st.session_state["tension_events"] = events
     st.session_state["tension_events_label"] = f"{kind} import ({normalisation}): {names}"

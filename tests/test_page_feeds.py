@@ -169,3 +169,21 @@ def test_imports_are_never_shared_between_sessions(monkeypatch):
     second.run()
     assert not second.exception
     assert metrics(second)["Malformed lines"] == "1"
+
+
+def test_repeated_ids_block_use_until_removed(app):
+    """Two copies of one export repeat every event id: the page says so and offers only the explicit removal."""
+    content = (FIX / "gdelt2_20180326044500.export.CSV").read_bytes()
+    uploader = app.file_uploader(key="feed_files")
+    uploader.upload("a.export.CSV", content)
+    uploader.upload("b.export.CSV", content)
+    app.run()
+    assert not app.exception
+    assert any("occur more than once" in w.value for w in app.warning)
+    assert app.button(key="feed_use").disabled
+    app.checkbox(key="feed_dedupe").check().run()
+    assert not app.exception
+    assert not any("occur more than once" in w.value for w in app.warning)
+    assert not app.button(key="feed_use").disabled
+    app.button(key="feed_use").click().run()
+    assert app.session_state["tension_events"].height == 5
