@@ -211,10 +211,12 @@ def problems_frame(problems: list[Problem]) -> pl.DataFrame:
 
 
 def events_table(events: pl.DataFrame) -> pl.DataFrame:
-    """The columns of ``events`` shown in the events table, in display order; an empty ``url`` becomes null."""
+    """The columns of ``events`` shown in the events table, in display order; a ``url`` becomes a link only when it
+    is an http(s) address (an empty one, ``javascript:`` or any other scheme becomes null)."""
     out = events.select([c for c in EVENT_COLUMNS if c in events.columns])
     if "url" in out.columns:
-        out = out.with_columns(url=pl.when(pl.col("url").str.strip_chars() != "").then(pl.col("url")))
+        web = pl.col("url").str.contains(r"^(?i)https?://[^\s]+$")
+        out = out.with_columns(url=pl.when(web).then(pl.col("url")))
     return out
 
 

@@ -302,3 +302,16 @@ def test_tone_scorers_and_their_explanations():
     assert value == tone_learned.score(text) and terms.columns == ["term", "contribution"]
     assert dash.settings({}, tone_weight=3.0, half_life=180.0, scale=300.0, start=None, end=None, source="x",
                          tone_scorer="learned")["tone_scorer"] == "learned"
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", " javascript:alert(1)", "JaVaScRiPt:x", "data:text/html,x",
+                                 "vbscript:x", "//evil.example/x", "http://a b", "", "   "])
+def test_events_table_links_only_web_addresses(url):
+    events = pl.DataFrame({"date": [dt.date(2023, 1, 1)], "type": ["talks"], "url": [url]})
+    assert dash.events_table(events)["url"].to_list() == [None]
+
+
+@pytest.mark.parametrize("url", ["https://www.state.gov/x", "HTTP://example.org/a?b=c"])
+def test_events_table_keeps_web_addresses(url):
+    events = pl.DataFrame({"date": [dt.date(2023, 1, 1)], "type": ["talks"], "url": [url]})
+    assert dash.events_table(events)["url"].to_list() == [url]
