@@ -18,6 +18,7 @@ import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
+from tension.analysis import at_bound
 from tension.index import INDEX_BOUND, LEVELS
 from tension.taxonomy import TYPES, resolve_weights
 
@@ -126,10 +127,8 @@ def short_label(text: str | None, limit: int = LANDMARK_CHARS) -> str:
 
 
 def pinned_share(index: pl.DataFrame, level: float = BOUND_LEVEL) -> float:
-    """The share of days whose |index| is at least ``level`` (0 for an empty frame)."""
-    if index.height == 0:
-        return 0.0
-    return float((index["index"].abs() >= level).mean())
+    """The share of days whose |index| exceeds ``level`` (``tension.analysis.at_bound``; 0 for an empty frame)."""
+    return at_bound(index["index"], level) if index.height else 0.0
 
 
 def _is_daily(dates: pl.Series) -> bool:
@@ -344,7 +343,7 @@ def index_figure(index: pl.DataFrame, events: pl.DataFrame | None = None, pulse:
         notes += _landmarks(marks, landmarks, height)
     if bound_note and pinned_share(index) >= BOUND_SHARE:
         notes.append({"xref": "paper", "x": 0.01, "xanchor": "left", "yref": "paper", "y": 0.02, "yanchor": "bottom",
-                      "text": f"index at the bound (|index| ≥ {BOUND_LEVEL:g} on {pinned_share(index):.0%} of days): "
+                      "text": f"index at the bound (|index| > {BOUND_LEVEL:g} on {pinned_share(index):.0%} of days): "
                               "lower the half-life or raise the scale", "showarrow": False,
                       "font": {"size": 11, "color": "#7A2E00"}, "bgcolor": "#FFF4D6", "bordercolor": "#E69F00"})
     # Plotly draws every trace of x in its range slider: the markers and lines live on x2 (overlaying x, same
