@@ -6,6 +6,9 @@ half-life ``h`` days; the index is ``10 · tanh(raw / scale)``, bounded in (−1
 
 Everything is linear in the weights, so events are aggregated once per (day, type) (``aggregate``), the memory is
 applied once per half-life (``decay_daily``) and a new set of weights only costs a small matrix product (``weigh``).
+
+Every entry point checks its input first: event frames with ``tension.events.check_events``, daily tables with
+``check_daily``; bad input raises ``EventDataError`` naming the column, so NaN never reaches the index.
 """
 
 from __future__ import annotations
@@ -16,6 +19,21 @@ import math
 import numpy as np
 import polars as pl
 
+from tension.events import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_PROBLEMS,
+    EventDataError,
+    Problem,
+    RowCheck,
+    as_frame,
+    check_events_coded,
+    date_checks,
+    date_series,
+    finite_check,
+    flag_rows,
+    number_series,
+)
 from tension.taxonomy import resolve_weights, type_ids
 from tension.tone import rules as tone_module
 from tension.tone.scorers import ToneScorer
@@ -35,6 +53,9 @@ LEVELS: tuple[tuple[float, float, str], ...] = (
     (3.0, 6.0, "good"),
     (6.0, 10.0, "friendly"),
 )
+#: The name an ``EventDataError`` gives a daily table that did not come from a file.
+DAILY_NAME = "<daily table>"
+
 
 def level_of(value: float) -> str:
     """The named level of one index value (bands are closed below, open above; +10 is 'friendly')."""
@@ -92,20 +113,23 @@ def decay(shocks: np.ndarray, half_life: float) -> np.ndarray:
 
 
 def with_tone(events: pl.DataFrame, tone: ToneScorer | None = None) -> pl.DataFrame:
-    """``events`` with a ``tone`` column: a given tone is kept, a missing one is scored from ``statement``, else 0."""
+    """``events`` (checked by ``check_events``) with a ``tone`` column: a given tone is kept, a missing one is
+    scored from ``statement`` (each distinct non-blank statement once), else 0."""
+    return _with_tone_coded(events, tone)[0]
+
+
+def _with_tone_coded(events: pl.DataFrame, tone: ToneScorer | None) -> tuple[pl.DataFrame, pl.Series]:
+    events, codes = check_events_coded(events)
     scorer = tone or tone_module.score_many
-    has_text = "statement" in events.columns
-    if "tone" not in events.columns:
-        statements = events["statement"] if has_text else [None] * events.height
-        return events.with_columns(scorer(statements).alias("tone"))
-    given = events["tone"].cast(pl.Float64)
-    if not has_text or given.null_count() == 0:
-        return events.with_columns(given.fill_null(0.0).alias("tone"))
-    missing = given.is_null() & events["statement"].is_not_null()
-    scored = scorer(events.filter(missing)["statement"]).to_list()
-    fill = iter(scored)
-    values = [next(fill) if m else (g if g is not None else 0.0) for g, m in zip(given.to_list(), missing.to_list())]
-    return events.with_columns(pl.Series("tone", values, dtype=pl.Float64))
+    given = (events["tone"] if "tone" in events.columns
+             else pl.repeat(None, events.height, dtype=pl.Float64, eager=True).alias("tone"))
+    if "statement" in events.columns and given.null_count():
+        statements = events["statement"]
+        wanted = statements.filter(given.is_null() & statements.str.strip_chars().str.len_chars().gt(0)).unique()
+        if wanted.len():
+            scores = pl.Series(scorer(wanted.to_list()), dtype=pl.Float64)
+            given = given.fill_null(statements.replace_strict(wanted, scores, default=0.0, return_dtype=pl.Float64))
+    return events.with_columns(given.fill_null(0.0).alias("tone")), codes
 
 
 def _sal(type_id: str) -> str:
@@ -114,14 +138,15 @@ def _sal(type_id: str) -> str:
 
 def aggregate(events: pl.DataFrame, *, tone: ToneScorer | None = None) -> pl.DataFrame:
     """One row per calendar day from the first to the last event: ``date, n_events, n_statements, tone_sum``
-    and ``s_<type>``, the sum of salience of that day's events of each type."""
-    if events.height == 0:
+    and ``s_<type>``, the sum of salience of that day's events of each type (``events`` as ``with_tone`` takes)."""
+    ev, codes = _with_tone_coded(events, tone)
+    if ev.height == 0:
         raise ValueError("no events to aggregate")
-    ev = with_tone(events, tone)
     ids = type_ids()
     first = ev["date"].min()
-    day = (ev["date"] - first).dt.total_days().to_numpy()
-    kind = ev["type"].replace_strict({t: i for i, t in enumerate(ids)}, return_dtype=pl.Int64).to_numpy()
+    epoch_days = ev["date"].cast(pl.Int32).to_numpy()
+    day = (epoch_days - epoch_days.min()).astype(np.int64)
+    kind = codes.to_numpy().astype(np.int64)
     n_days = int(day.max()) + 1
     salience = np.bincount(day * len(ids) + kind, weights=ev["salience"].to_numpy(),
                            minlength=n_days * len(ids)).reshape(n_days, len(ids))
@@ -137,8 +162,88 @@ def aggregate(events: pl.DataFrame, *, tone: ToneScorer | None = None) -> pl.Dat
     return pl.DataFrame(columns)
 
 
+def daily_columns() -> list[str]:
+    """The columns of a daily table, in order: ``date, n_events, n_statements, tone_sum, s_<type>...``."""
+    return ["date", "n_events", "n_statements", "tone_sum", *(_sal(t) for t in type_ids())]
+
+
 def _is_daily(frame: pl.DataFrame) -> bool:
     return _sal(type_ids()[0]) in frame.columns and "type" not in frame.columns
+
+
+def check_daily(daily: pl.DataFrame | pl.LazyFrame | object, name: str = DAILY_NAME) -> pl.DataFrame:
+    """A daily table (``daily_columns``; a polars or pandas frame) checked, sorted by date, with every missing day
+    between its first and last day filled as a day without events (zero shock); other columns are dropped.
+
+    Refused with EventDataError naming the column: a missing column, a wrong dtype, a null, NaN or infinity, a
+    negative count or salience sum, a date outside the supported range, a date that appears twice.
+    """
+    frame = as_frame(daily)
+    names = daily_columns()
+    missing = [c for c in names if c not in frame.columns]
+    if missing:
+        raise EventDataError(name, [Problem(None, c, None, "required column of a daily table is missing")
+                                    for c in missing])
+    if frame.height == 0:
+        raise EventDataError(name, [Problem(None, None, None, "the daily table has no rows")])
+    problems: list[Problem] = []
+    fixed: list[pl.Series] = []
+    dates = date_series(frame, problems)
+    if dates is not None:
+        fixed.append(dates)
+    for col in names[1:3]:
+        if frame[col].dtype.is_integer():
+            fixed.append(frame[col].cast(pl.Int64))
+        else:
+            problems.append(Problem(None, col, None, f"has dtype {frame[col].dtype}, expected an integer count"))
+    fixed += [v for v in (number_series(frame, col, problems) for col in names[3:]) if v is not None]
+    table = frame.with_columns(fixed).select(names)
+    if problems or not _plainly_valid(table):
+        problems += flag_rows(table, _daily_checks(table))
+    if problems:
+        raise EventDataError(name, problems[:MAX_PROBLEMS], total=len(problems))
+    if not table["date"].is_sorted():
+        table = table.sort("date")
+    first, last = table["date"][0], table["date"][-1]
+    if (last - first).days + 1 == table.height:
+        return table
+    days = pl.DataFrame({"date": pl.date_range(first, last, "1d", eager=True)})
+    return days.join(table, on="date", how="left").fill_null(0)
+
+
+def _daily_checks(table: pl.DataFrame) -> list[RowCheck]:
+    """The value checks of a daily table, for the columns whose dtype is right."""
+    schema = table.schema
+    checks: list[RowCheck] = []
+    if schema["date"] == pl.Date:
+        checks += [*date_checks(), ("date", pl.col("date").is_duplicated() & pl.col("date").is_not_null(),
+                                    "appears more than once (a daily table has one row per day)")]
+    for col in daily_columns()[1:]:
+        if col in ("n_events", "n_statements") and not schema[col].is_integer():
+            continue
+        if col not in ("n_events", "n_statements") and schema[col] != pl.Float64:
+            continue
+        checks.append((col, pl.col(col).is_null(), "must not be null"))
+        if schema[col] == pl.Float64:
+            checks.append(finite_check(col))
+        if col != "tone_sum":
+            checks.append((col, pl.col(col) < 0, "must not be negative" + ("" if col.startswith("n_") else
+                                                                            " (a sum of saliences)")))
+    return checks
+
+
+def _plainly_valid(table: pl.DataFrame) -> bool:
+    """A quick test (numpy, one pass) that a daily table with the right dtypes passes every value check."""
+    if any(table[c].dtype != dtype for c, dtype in (("date", pl.Date), ("n_events", pl.Int64),
+                                                     ("n_statements", pl.Int64))):
+        return False
+    dates = table["date"]
+    if dates.null_count() or dates.min() < EARLIEST_DATE or dates.max() > LATEST_DATE or dates.is_duplicated().any():
+        return False
+    counts = table.select("n_events", "n_statements").to_numpy()  # a null becomes NaN: fails >= 0
+    sums = table.select(daily_columns()[4:]).to_numpy()
+    tone_sum = table["tone_sum"].to_numpy()
+    return bool((counts >= 0).all() and (sums >= 0).all() and np.isfinite(sums).all() and np.isfinite(tone_sum).all())
 
 
 def _pad(daily: pl.DataFrame, start: dt.date | None, end: dt.date | None) -> pl.DataFrame:
@@ -152,7 +257,9 @@ def _pad(daily: pl.DataFrame, start: dt.date | None, end: dt.date | None) -> pl.
 
 
 def decay_daily(daily: pl.DataFrame, half_life: float = DEFAULT_HALF_LIFE) -> pl.DataFrame:
-    """The daily table with ``d_<type>`` and ``d_tone``: each salience and tone series passed through the memory."""
+    """The daily table (checked by ``check_daily``, gaps filled) with ``d_<type>`` and ``d_tone``: each salience and
+    tone series passed through the memory."""
+    daily = check_daily(daily)
     cols = [_sal(t) for t in type_ids()] + ["tone_sum"]
     decayed = decay(daily.select(cols).to_numpy(), half_life)
     names = [f"d_{t}" for t in type_ids()] + ["d_tone"]
@@ -162,6 +269,10 @@ def decay_daily(daily: pl.DataFrame, half_life: float = DEFAULT_HALF_LIFE) -> pl
 def weigh(decayed: pl.DataFrame, weights: dict[str, float] | None = None, *,
           tone_weight: float = DEFAULT_TONE_WEIGHT, scale: float = DEFAULT_SCALE) -> pl.DataFrame:
     """The index from a ``decay_daily`` table: ``date, n_events, shock, raw, index, level, contrib_*``."""
+    if not math.isfinite(tone_weight):
+        raise ValueError(f"tone_weight must be a finite number, got {tone_weight!r}")
+    if not (math.isfinite(scale) and scale > 0):
+        raise ValueError(f"scale must be a positive finite number, got {scale!r}")
     w = resolve_weights(weights)
     ids = type_ids()
     vec = np.array([w[t] for t in ids] + [float(tone_weight)])
@@ -185,12 +296,25 @@ def compute_index(events: pl.DataFrame, weights: dict[str, float] | None = None,
                   tone: ToneScorer | None = None) -> pl.DataFrame:
     """The daily index, one row per calendar day from the first to the last event (or ``start``..``end``).
 
-    ``events`` is an event frame or its ``aggregate``. Events before ``start`` still feed the stock; days after
-    the last event decay. ``contrib_*`` columns split ``raw`` exactly by type and tone.
+    ``events`` is an event frame (see ``check_events``) or its ``aggregate`` (see ``check_daily``; missing days are
+    days without events), as a polars DataFrame or LazyFrame or a pandas DataFrame. Events before ``start`` still
+    feed the stock; days after the last event decay (give ``end``). A ``start`` after the last day without ``end``,
+    or an ``end`` before the first day without ``start``, leaves nothing to show and raises ValueError, as does
+    ``start`` after ``end``. ``contrib_*`` columns split ``raw`` exactly by type and tone.
     """
+    for label, day in (("start", start), ("end", end)):
+        if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise ValueError(f"{label} {day} is outside the supported range {EARLIEST_DATE} to {LATEST_DATE}")
     if start and end and start > end:
         raise ValueError(f"start {start} is after end {end}")
-    daily = events if _is_daily(events) else aggregate(events, tone=tone)
+    frame = as_frame(events)
+    daily = check_daily(frame) if _is_daily(frame) else aggregate(frame, tone=tone)
+    first, last = daily["date"][0], daily["date"][-1]
+    if start and not end and start > last:
+        raise ValueError(f"start {start} is after the last day of the data ({last}); give an end date as well to "
+                         "follow the memory past the last event")
+    if end and not start and end < first:
+        raise ValueError(f"end {end} is before the first day of the data ({first}); give a start date as well")
     out = weigh(decay_daily(_pad(daily, start, end), half_life), weights, tone_weight=tone_weight, scale=scale)
     if start:
         out = out.filter(pl.col("date") >= start)

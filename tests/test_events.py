@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 import polars as pl
@@ -98,7 +99,9 @@ def test_not_utf8_names_the_line():
 
 @pytest.mark.parametrize(("value", "message"), [
     ("high", "is not a number"), ("0", "must be a positive"), ("-1.5", "must be a positive"),
-    ("nan", "must be a positive"), ("inf", "must be a positive"),
+    ("nan", "is not a number"), ("inf", "is not a number"),
+    ("1_5", "is not a number"), ("0x10", "is not a number"), ("１", "is not a number"), ("1e999", "is not a number"),
+    ("1e308", "must be a positive number, at most 10"), ("10.01", "must be a positive number, at most 10"),
 ])
 def test_bad_salience(value, message):
     with pytest.raises(EventDataError) as exc:
@@ -168,3 +171,43 @@ def test_bad_tone(value):
 def test_statement_without_text_or_tone_is_an_error():
     with pytest.raises(EventDataError, match="or, for machine-coded feeds, a value in the tone column"):
         parse_events(HEADER + ",statement,tone\n2023-01-01,statement,CHN,USA,a,x,,\n")
+
+
+@pytest.mark.parametrize("value", ["1899-12-31", "2101-01-01", "0001-01-01", "9999-12-31"])
+def test_dates_outside_the_supported_range(value):
+    with pytest.raises(EventDataError) as exc:
+        parse_events(HEADER + f"\n2023-01-01,talks,USA,CHN,a,x\n{value},talks,USA,CHN,a,x\n", "f.csv")
+    assert f"f.csv, line 3, column 'date': {value!r}: is outside the supported range 1900-01-01 to 2100-12-31" \
+        in str(exc.value)
+
+
+def test_dates_at_the_ends_of_the_range_load():
+    ev = parse_events(HEADER + "\n1900-01-01,talks,USA,CHN,a,x\n2100-12-31,talks,USA,CHN,a,x\n")
+    assert ev["date"].to_list() == [dt.date(1900, 1, 1), dt.date(2100, 12, 31)]
+
+
+@pytest.mark.parametrize("value", ["-0_5", "1e308", "-inf", "0.5e1", "٠.٥"])
+def test_tone_must_be_a_plain_number_in_range(value):
+    with pytest.raises(EventDataError, match=f"line 2, column 'tone': '{value}': is not a number between -1 and 1"):
+        parse_events(HEADER + f",tone\n2023-01-01,talks,CHN,USA,a,x,{value}\n", "f.csv")
+
+
+def test_plain_numbers_with_exponent_and_sign_load():
+    ev = parse_events(HEADER + ",salience,tone\n2023-01-01,talks,CHN,USA,a,x,+15e-1,-.25\n"
+                      "2023-01-02,talks,CHN,USA,a,x, 1. ,1E0\n")
+    assert ev["salience"].to_list() == [1.5, 1.0]
+    assert ev["tone"].to_list() == [-0.25, 1.0]
+
+
+def test_a_one_megabyte_statement_loads():
+    words = "We firmly oppose it. " * 50_000  # 1.05 MB in one quoted cell
+    ev = parse_events(HEADER + f',statement\n2023-01-01,statement,CHN,USA,a,x,"{words}"\n', "big.csv")
+    assert ev["statement"][0] == words
+
+
+def test_leading_apostrophe_of_exported_cells_and_headers_is_removed_once():
+    text = "date,type,actor,target,summary,source,'@note\n'2023-01-01,talks,''USA,CHN,'=1+1,'x,''\n"
+    ev = parse_events(text)
+    assert ev.row(0, named=True) | {"id": None} == {
+        "id": None, "date": dt.date(2023, 1, 1), "type": "talks", "actor": "'USA", "target": "CHN",
+        "summary": "=1+1", "statement": None, "source": "x", "salience": 1.0, "@note": "'"}

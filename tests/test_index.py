@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tension.events import EventDataError
 from tension.index import (
     LEVELS,
     aggregate,
@@ -205,3 +206,128 @@ def test_missing_tone_cells_are_scored_from_the_statement():
     out = score_events(ev, tone_weight=1)
     assert out["tone"][0] == -0.5
     assert out["tone"][1] > 0.5
+
+
+# --- hand-made frames: one validator for compute_index, aggregate and score_events ------------------------------
+
+def test_only_date_and_type_are_required():
+    ev = pl.DataFrame({"date": [dt.date(2023, 1, 1), dt.date(2023, 1, 2)], "type": ["talks", "sanctions"]})
+    out = compute_index(ev, ONLY, half_life=0, tone_weight=3)
+    assert out["raw"].to_list() == [4.0, -7.0]  # salience 1.0, tone 0
+    assert score_events(ev, ONLY)["value"].to_list() == [4.0, -7.0]
+    assert aggregate(ev)["tone_sum"].to_list() == [0.0, 0.0]
+
+
+BASE = {"date": [dt.date(2023, 1, 1), dt.date(2023, 1, 2)], "type": ["talks", "talks"], "salience": [1.0, 1.0],
+        "tone": [0.0, 0.5]}
+
+
+@pytest.mark.parametrize(("change", "column", "message"), [
+    ({"date": ["2023-01-01", "2023-01-02"]}, "date", "has dtype String, expected Date"),
+    ({"date": [dt.date(2023, 1, 1), None]}, "date", "must not be null (1 row, the first at row index 1)"),
+    ({"date": [dt.date(1899, 12, 31), dt.date(2023, 1, 1)]}, "date", "outside the supported range"),
+    ({"type": ["talks", None]}, "type", "must not be null"),
+    ({"type": ["talks", "tlaks"]}, "type", "is not a known event type; did you mean 'talks'?"),
+    ({"type": [1, 2]}, "type", "has dtype Int64, expected String"),
+    ({"salience": ["1.0", "1.0"]}, "salience", "has dtype String, expected a number"),
+    ({"salience": [1.0, math.nan]}, "salience", "must be a finite number"),
+    ({"salience": [math.inf, 1.0]}, "salience", "must be a finite number"),
+    ({"salience": [-1.0, 1.0]}, "salience", "must be a positive number, at most 10"),
+    ({"salience": [1e308, 1.0]}, "salience", "must be a positive number, at most 10"),
+    ({"salience": [1.0, None]}, "salience", "must not be null"),
+    ({"tone": [math.nan, 0.0]}, "tone", "must be a finite number"),
+    ({"tone": [0.0, -1.5]}, "tone", "must lie between -1 and 1"),
+    ({"tone": [True, False]}, "tone", "has dtype Boolean, expected a number"),
+    ({"statement": [1, 2]}, "statement", "has dtype Int64, expected String"),
+])
+@pytest.mark.parametrize("entry", [compute_index, aggregate, score_events])
+def test_bad_frames_refused_naming_the_column(entry, change, column, message):
+    frame = pl.DataFrame(BASE | change, strict=False)
+    with pytest.raises(EventDataError) as exc:
+        entry(frame)
+    assert exc.value.name == "<events frame>"
+    assert any(p.column == column and message in p.message for p in exc.value.problems), str(exc.value)
+
+
+def test_missing_required_column_named():
+    with pytest.raises(EventDataError, match="<events frame>, column 'type': required column is missing"):
+        compute_index(pl.DataFrame({"date": [dt.date(2023, 1, 1)]}))
+
+
+def test_lazy_and_pandas_frames_give_the_same_index():
+    ev = make_events([("2021-03-01", "talks", 1.5), ("2021-03-04", "threat", 1.0)], {1: "Stop this provocation."})
+    expected = compute_index(ev)
+    assert compute_index(ev.lazy()).equals(expected)
+    assert compute_index(ev.to_pandas()).equals(expected)  # pandas datetime64 at midnight is taken as a date
+    assert compute_index(aggregate(ev).to_pandas()).equals(expected)
+
+
+def test_pandas_datetime_with_a_time_of_day_refused():
+    import pandas as pd
+    frame = pd.DataFrame({"date": pd.to_datetime(["2023-01-01 12:00"]), "type": ["talks"]})
+    with pytest.raises(EventDataError, match="expected Date"):
+        compute_index(frame)
+    with pytest.raises(TypeError, match="got dict"):
+        compute_index({"date": [], "type": []})
+
+
+def test_each_distinct_statement_is_scored_once_and_blank_ones_not_at_all():
+    seen = []
+
+    def scorer(texts):
+        texts = list(texts)
+        seen.extend(texts)
+        return pl.Series([0.25] * len(texts), dtype=pl.Float64)
+
+    ev = make_events([("2021-01-01", "statement", 1.0)] * 5 + [("2021-01-02", "talks", 1.0)],
+                     {0: "We oppose it.", 1: "We oppose it.", 2: "   ", 3: "Fine."})
+    out = aggregate(ev, tone=scorer)
+    assert sorted(seen) == ["Fine.", "We oppose it."]
+    assert out["tone_sum"].to_list() == [0.75, 0.0]
+    assert out["n_statements"].to_list() == [4, 0]  # unchanged: every non-null statement counts
+
+
+# --- daily tables --------------------------------------------------------------------------------------------
+
+def test_a_gap_in_a_daily_table_is_days_without_events():
+    daily = aggregate(make_events([("2023-01-01", "talks", 1.0), ("2023-01-04", "sanctions", 1.0)]))
+    gapped = daily.filter(pl.col("n_events") > 0)  # Jan 2 and 3 left out
+    assert gapped.height == 2
+    expected = compute_index(daily, ONLY, half_life=2, tone_weight=0)
+    out = compute_index(gapped.reverse(), ONLY, half_life=2, tone_weight=0)
+    assert out["date"].to_list() == [dt.date(2023, 1, d) for d in (1, 2, 3, 4)]
+    assert out.equals(expected)
+    assert out["raw"][3] == pytest.approx(4 * 2 ** -1.5 - 7.0)
+
+
+@pytest.mark.parametrize(("change", "column", "message"), [
+    (lambda d: pl.concat([d, d[:1]]), "date", "appears more than once"),
+    (lambda d: d.with_columns(tone_sum=pl.Series([math.nan, 0.0])), "tone_sum", "must be a finite number"),
+    (lambda d: d.with_columns(s_talks=pl.Series([None, 1.0])), "s_talks", "must not be null"),
+    (lambda d: d.with_columns(s_talks=pl.Series([-1.0, 1.0])), "s_talks", "must not be negative"),
+    (lambda d: d.with_columns(n_events=pl.Series([1.0, 1.0])), "n_events", "expected an integer count"),
+    (lambda d: d.drop("s_visit"), "s_visit", "required column of a daily table is missing"),
+])
+def test_bad_daily_tables_refused(change, column, message):
+    daily = aggregate(make_events([("2023-01-01", "talks", 1.0), ("2023-01-02", "talks", 1.0)]))
+    with pytest.raises(EventDataError) as exc:
+        compute_index(change(daily))
+    assert exc.value.name == "<daily table>"
+    assert any(p.column == column and message in p.message for p in exc.value.problems), str(exc.value)
+
+
+def test_start_after_the_last_day_needs_an_end(tiny):
+    with pytest.raises(ValueError, match="after the last day of the data"):
+        compute_index(tiny, start=dt.date(2024, 1, 1))
+    with pytest.raises(ValueError, match="before the first day of the data"):
+        compute_index(tiny, end=dt.date(2022, 1, 1))
+    out = compute_index(tiny, ONLY, half_life=math.inf, tone_weight=0, start=dt.date(2024, 1, 1),
+                        end=dt.date(2024, 1, 2))
+    assert out["raw"].to_list() == [-3.0, -3.0]
+
+
+@pytest.mark.parametrize(("option", "value"), [("tone_weight", math.nan), ("tone_weight", math.inf),
+                                               ("scale", math.nan), ("scale", math.inf), ("scale", 0.0)])
+def test_non_finite_settings_refused(tiny, option, value):
+    with pytest.raises(ValueError, match=option):
+        compute_index(tiny, **{option: value})

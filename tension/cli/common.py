@@ -8,30 +8,45 @@ import math
 import sys
 from pathlib import Path
 
+from tension.events import check_date, plain_number
+
 
 class UsageError(Exception):
     """A problem with the command's arguments or input that is reported without a traceback."""
+
+
+def finite_float(text: str) -> float:
+    """A finite number in plain decimal notation (no nan, inf, digit separators)."""
+    value = plain_number(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"expected a finite number such as 2 or -0.5, got {text!r}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """A finite number greater than 0, in plain decimal notation."""
+    value = plain_number(text)
+    if value is None or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number greater than 0, got {text!r}")
+    return value
 
 
 def half_life_arg(text: str) -> float:
     """A half-life in days: a non-negative number, or 'inf' / 'none' for no decay."""
     if text.strip().lower() in {"inf", "infinity", "none"}:
         return math.inf
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected days (a number ≥ 0) or 'inf', got {text!r}") from None
-    if value < 0 or math.isnan(value):
+    value = plain_number(text)
+    if value is None or value < 0:
         raise argparse.ArgumentTypeError(f"expected days (a number ≥ 0) or 'inf', got {text!r}")
     return value
 
 
 def date_arg(text: str) -> dt.date:
-    """An ISO date YYYY-MM-DD."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+    """An ISO date YYYY-MM-DD within the supported range (``EARLIEST_DATE``..``LATEST_DATE``)."""
+    day, wrong = check_date(text.strip())
+    if day is None:
+        raise argparse.ArgumentTypeError(f"{text!r} {wrong}")
+    return day
 
 
 def write_output(data: bytes, out: Path | None) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import tomllib
 from pathlib import Path
 
-from tension.cli.common import UsageError, date_arg, half_life_arg, write_output
+from tension.cli.common import UsageError, date_arg, finite_float, half_life_arg, positive_float, write_output
 from tension.cli.inputs import load_scoring_input
 from tension.export import export_csv
 from tension.index import DEFAULT_HALF_LIFE, DEFAULT_SCALE, DEFAULT_TONE_WEIGHT, compute_index
@@ -24,12 +25,19 @@ def read_weights(path: Path) -> dict[str, float]:
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: not valid TOML ({exc})") from None
     table = data.get("weights", data)
+    if not isinstance(table, dict):
+        raise UsageError(f"{path}: 'weights' must be a table ([weights] followed by 'type = weight' lines), "
+                         f"got {table!r}")
+    if table is not data and len(data) > 1:
+        others = ", ".join(repr(k) for k in data if k != "weights")
+        raise UsageError(f"{path}: give the weights either at the top level or under [weights], not both "
+                         f"(found {others} outside [weights])")
     out = {}
     for key, value in table.items():
         if key not in type_ids():
             raise UsageError(f"{path}: unknown event type {key!r}; known types: {', '.join(type_ids())}")
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise UsageError(f"{path}: weight for {key!r} must be a number, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise UsageError(f"{path}: weight for {key!r} must be a finite number, got {value!r}")
         out[key] = float(value)
     return out
 
@@ -37,6 +45,11 @@ def read_weights(path: Path) -> dict[str, float]:
 def _score(args: argparse.Namespace) -> int:
     weights = read_weights(args.weights) if args.weights else None
     events = load_scoring_input(args.events)
+    if "n_events" in events.columns:  # a daily table: say how many missing days count as days without events
+        gaps = (events["date"].max() - events["date"].min()).days + 1 - events.height
+        if gaps:
+            print(f"{args.events.name}: {gaps} missing day{'s' if gaps != 1 else ''} between the first and last "
+                  "day scored as days without events", file=sys.stderr)
     index = compute_index(events, weights, half_life=args.half_life, tone_weight=args.tone_weight,
                           scale=args.scale, start=args.start, end=args.end, tone=scorer(args.tone_scorer))
     write_output(export_csv(index), args.out)
@@ -58,13 +71,15 @@ def add_score(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--weights", type=Path, help="TOML file of 'type = weight' lines overriding the defaults")
     p.add_argument("--half-life", type=half_life_arg, default=DEFAULT_HALF_LIFE,
                    help=f"memory in days; 0 = no memory, 'inf' = no decay (default {DEFAULT_HALF_LIFE:g})")
-    p.add_argument("--tone-weight", type=float, default=DEFAULT_TONE_WEIGHT,
+    p.add_argument("--tone-weight", type=finite_float, default=DEFAULT_TONE_WEIGHT,
                    help=f"weight of a statement's tone in [-1, 1] (default {DEFAULT_TONE_WEIGHT:g})")
     p.add_argument("--tone-scorer", choices=("diplomatic", "learned"), default="diplomatic",
                    help="how statements without a given tone are scored: the diplomatic lexicon and rules "
                         "(default) or the model learned from labelled statements (docs/tone.md)")
-    p.add_argument("--scale", type=float, default=DEFAULT_SCALE,
+    p.add_argument("--scale", type=positive_float, default=DEFAULT_SCALE,
                    help=f"raw value that maps to index 7.6 (10·tanh(1)) (default {DEFAULT_SCALE:g})")
-    p.add_argument("--start", type=date_arg, help="first day of the output, YYYY-MM-DD")
-    p.add_argument("--end", type=date_arg, help="last day of the output, YYYY-MM-DD")
+    p.add_argument("--start", type=date_arg, help="first day of the output, YYYY-MM-DD (after the last event only "
+                                                  "together with --end)")
+    p.add_argument("--end", type=date_arg, help="last day of the output, YYYY-MM-DD (days after the last event "
+                                                "show the memory decaying)")
     p.set_defaults(func=_score)

@@ -13,17 +13,16 @@ from pathlib import Path
 
 import polars as pl
 
+from tension.cli.common import date_arg
 from tension.export import export_csv
 from tension.sources.article import events_from_text
 from tension.sources.timeline import events_from_timeline
 
 
 def published_arg(text: str) -> dt.date:
-    """A publication date YYYY-MM-DD."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+    """A publication date YYYY-MM-DD within the supported range of event dates, so that resolving "tomorrow" or
+    "99 years ago" against it cannot leave the calendar."""
+    return date_arg(text)
 
 
 def read_text(path: Path) -> str:
