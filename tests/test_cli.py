@@ -173,3 +173,13 @@ def test_score_refuses_bad_daily_tables_with_line_and_column(tmp_path, capsys, r
     daily.write_text(DAILY_HEADER + "\n" + "\n".join(rows) + "\n")
     assert main(["score", str(daily)]) == 2
     assert expected in capsys.readouterr().err
+
+
+def test_score_refuses_a_huge_first_line_without_reading_it_whole(tmp_path, capsys):
+    from tension.sources.feeds import MAX_LINE_BYTES
+
+    path = tmp_path / "huge.csv"
+    path.write_bytes(b"a" * (MAX_LINE_BYTES + 10) + b"\n")
+    assert main(["score", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "huge.csv, line 1: longer than" in err and err.count("\n") == 1

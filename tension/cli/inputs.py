@@ -23,7 +23,7 @@ from tension.events import (
     unescape,
 )
 from tension.index import daily_columns
-from tension.sources.feeds import DEFAULT_NORMALISATION
+from tension.sources.feeds import DEFAULT_NORMALISATION, MAX_LINE_BYTES
 from tension.sources.gdelt import AGGREGATE_COLUMNS, daily_from_aggregate, unmapped_codes
 from tension.taxonomy import type_ids
 
@@ -31,8 +31,12 @@ _COUNT = re.compile(r"[0-9]{1,18}")  # fits Int64
 
 
 def header(path: Path) -> list[str]:
+    """The column names of a CSV's first line, read at most ``MAX_LINE_BYTES`` (a longer first line is an error)."""
     with path.open("rb") as fh:
-        first = fh.readline().decode("utf-8", errors="replace").lstrip("\ufeff").strip()
+        line = fh.readline(MAX_LINE_BYTES + 1)
+    if len(line) > MAX_LINE_BYTES:
+        raise ValueError(f"{path.name}, line 1: longer than {MAX_LINE_BYTES:,} bytes (expected a CSV header)")
+    first = line.decode("utf-8", errors="replace").lstrip("\ufeff").strip()
     return [c.strip().strip('"') for c in first.split(",")]
 
 
