@@ -8,77 +8,40 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
+from contextlib import ExitStack
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.browser_support import (
+    IDLE,
+    INDEX_CHECKSUM_JS,
+    ROOT,
+    index_checksum,
+    launch,
+    missing,
+    streamlit_server,
+    weight_slider,
+)
+
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = os.environ.get("TENSION_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 REQUIRED = os.environ.get("TENSION_REQUIRE_BROWSER") == "1"
-
-
-def _missing() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the Python package 'playwright' is not installed (pip install -r requirements-dev.txt)"
-    if not Path(CHROMIUM).exists():
-        return f"no Chromium at {CHROMIUM} (apt-get install -y chromium, or set TENSION_CHROMIUM)"
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     """``streamlit run app.py`` on a free localhost port, stopped at the end of the module."""
-    reason = _missing()
+    reason = missing()
     if reason:
         if REQUIRED:
             pytest.fail(f"browser test required (TENSION_REQUIRE_BROWSER=1) but {reason}")
         pytest.skip(reason)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode(errors="replace") if proc.poll() is not None else ""
-                pytest.fail(f"streamlit did not start on {url}: {out[-2000:]}")
-            time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
+    with ExitStack() as stack:
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout:
-            proc.stdout.close()
+            url = stack.enter_context(streamlit_server())
+        except RuntimeError as exc:  # it did not start: its output is in the message
+            pytest.fail(str(exc))
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +50,7 @@ def page(server: str):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM,
-                                     args=["--no-sandbox", "--disable-background-networking"])
+        browser = launch(pw)
         context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
         pg = context.new_page()
         pg.goto(server, wait_until="domcontentloaded")
@@ -132,6 +94,36 @@ def test_keyboard_slider_changes_the_headline(page):
     assert "w_sanctions=10" in page.url  # the setting is in the link
 
 
+def _index_y(pg) -> list[float]:
+    """The plotted y values of the index chart's "index" trace."""
+    return pg.evaluate("() => Array.from(document.querySelector('.st-key-index_chart .js-plotly-plot')"
+                       "._fullData.find(t => t.name === 'index').y, Number)")
+
+
+def test_weight_slider_key_redraws_the_index_chart(page):
+    _idle(page)
+    before, values = index_checksum(page), _index_y(page)
+    assert before is not None  # the index trace is drawn
+    slider = weight_slider(page, "sanctions")
+    weight = float(slider.input_value())
+    down = weight > float(slider.get_attribute("min"))
+    slider.focus()
+    slider.press("ArrowLeft" if down else "ArrowRight")  # one step (0.1) of the sanctions weight
+    changed = f"before => {{ const now = ({INDEX_CHECKSUM_JS})(); return now !== null && now !== before; }}"
+    page.wait_for_function(changed, arg=before, timeout=60_000)
+    _idle(page)
+    after = _index_y(page)
+    assert float(slider.input_value()) == pytest.approx(weight - 0.1 if down else weight + 0.1)
+    assert len(after) == len(values)
+    # The index is monotone in each weight: a lower sanctions weight lowers no day and some day strictly.
+    diffs = [a - b for a, b in zip(after, values)]
+    if down:
+        assert max(diffs) <= 1e-12 and min(diffs) < 0
+    else:
+        assert min(diffs) >= -1e-12 and max(diffs) > 0
+    assert page.locator(".st-key-index_chart .js-plotly-plot .scatterlayer .trace").count() >= 1
+
+
 def test_clicking_an_event_selects_the_drivers_day(page):
     marker = page.locator(".js-plotly-plot").first.locator(".cartesianlayer .subplot.xy .scatterlayer path.point").first
     marker.scroll_into_view_if_needed()
@@ -141,7 +133,9 @@ def test_clicking_an_event_selects_the_drivers_day(page):
     page.wait_for_function("() => location.search.includes('day=')", timeout=30_000)
     _idle(page)
     day = re.search(r"day=(\d{4}-\d{2}-\d{2})", page.url).group(1)
-    assert page.get_by_text(f"Largest contributions on {day}").first.is_visible()
+    # The drivers section's day picker (key "day") shows the clicked day, whatever its display format.
+    shown = page.locator(".st-key-day input").first.input_value()
+    assert re.sub(r"\D", "", shown) == day.replace("-", "")
 
 
 def test_csv_download_arrives(page, tmp_path):
