@@ -18,11 +18,17 @@ from tension import dashboard as dash
 from tension.taxonomy import TYPES
 from tension.tone import scorers
 
-DATA = Path(__file__).parent / "data" / "events.csv"
+HERE = Path(__file__).parent
+DATA = HERE / "data" / "events.csv"
 BUNDLED_LABEL = "Bundled China–US record (data/events.csv)"
 GROUPS = (("cooperative", "Cooperative"), ("neutral", "Neutral"), ("confrontational", "Confrontational"))
 URL = "query-params"
-TABS = ("Contributions by type", "Statement tone", "Events", "Tone of a statement", "Downloads")
+TABS = ("How the index works", "Contributions by type", "Statement tone", "Events", "Tone of a statement",
+        "Settings and downloads")
+#: Decimals of floats in the downloads (removes float noise such as −4.199999999999999; sums stay within 1e−8).
+DECIMALS = 9
+#: Rows of the drivers and change tables shown before "show all".
+TOP_ROWS = 20
 
 
 #: Bytes of derived frames one session may keep for its own working set (its dash.Memo; least recently used go first).
@@ -114,7 +120,8 @@ def on_upload() -> None:
     try:
         events = tension.load_events(upload.getvalue(), name=upload.name, max_bytes=upload_limit())
     except tension.EventDataError as exc:
-        st.session_state["upload_problems"] = (exc.name, dash.problems_frame(exc.problems), exc.total)
+        hint = dash.delimiter_hint(upload.getvalue())
+        st.session_state["upload_problems"] = (exc.name, dash.problems_frame(exc.problems), exc.total, hint)
         return
     st.session_state.pop("upload_problems", None)
     st.session_state["tension_events"] = events
@@ -122,17 +129,20 @@ def on_upload() -> None:
     show_all(events)
 
 
-def show_all(events: pl.DataFrame) -> None:
-    """Set the date range and the drivers day to the whole span of ``events`` (widgets follow explicit values)."""
+def show_all(events: pl.DataFrame, *, own: bool = True) -> None:
+    """Set the date range and the drivers day to the whole span of ``events`` (widgets follow explicit values); the
+    scale is fitted to the data for a visitor's own events and the calibrated default for the bundled record."""
     lo, hi = events["date"].min(), events["date"].max()
-    st.session_state.update(dates=(lo, hi), day=hi)
+    st.session_state.update(dates=(lo, hi), day=hi, scale_auto=own)
+    for key in ("chg_pick", "clicks"):
+        st.session_state.pop(key, None)
 
 
 def use_bundled() -> None:
     """Forget the uploaded or imported working set and go back to the bundled record."""
     for key in ("tension_events", "tension_events_label", "upload_problems", "tension_memo", "tension_digest"):
         st.session_state.pop(key, None)
-    show_all(bundled_events())
+    show_all(bundled_events(), own=False)
 
 
 def apply_weights(weights: dict[str, float]) -> None:
@@ -154,14 +164,52 @@ def reset(lo: dt.date, hi: dt.date) -> None:
     apply_weights(tension.default_weights())
     st.session_state.update(tone_weight=tension.DEFAULT_TONE_WEIGHT, half_life=tension.DEFAULT_HALF_LIFE,
                             tone_scorer=next(iter(dash.TONE_SCORERS)), pulse=False, dates=(lo, hi), day=hi,
-                            f_types=[], f_actors=[], f_text="")
+                            f_types=[], f_actors=[], f_text="", scale=tension.DEFAULT_SCALE, landmarks=True,
+                            scale_auto="tension_events" in st.session_state)
+    for key in ("chg_pick", "clicks"):
+        st.session_state.pop(key, None)
 
 
 def pick_day(lo: dt.date, hi: dt.date) -> None:
-    """A click on the index chart selects that day for the drivers view."""
+    """A click on an event marker selects that day for the drivers; two clicks on two days set the change window."""
     day = dash.selected_day(st.session_state["index_chart"]["selection"]["points"], lo, hi)
-    if day is not None:
-        st.session_state["day"] = day
+    if day is None:
+        return
+    st.session_state["day"] = day
+    clicks = [*st.session_state.get("clicks", []), day][-2:]
+    st.session_state["clicks"] = clicks
+    if len(clicks) == 2 and clicks[0] != clicks[1]:
+        st.session_state["chg_pick"] = (min(clicks), max(clicks))
+
+
+def on_scale_auto() -> None:
+    """Leaving 'fit the scale' starts the number box at the fitted value, so the chart does not jump."""
+    if not st.session_state.get("scale_auto") and "scale_fitted" in st.session_state:
+        st.session_state["scale"] = st.session_state["scale_fitted"]
+
+
+def on_settings_upload() -> None:
+    """Restore a view from a settings CSV downloaded earlier (every bad cell is listed; nothing half-applied)."""
+    upload = st.session_state.get("settings_upload")
+    if upload is None:
+        return
+    try:
+        values = dash.parse_settings(upload.getvalue(), upload.name)
+    except tension.EventDataError as exc:
+        st.session_state["settings_problems"] = (exc.name, dash.problems_frame(exc.problems))
+        return
+    st.session_state.pop("settings_problems", None)
+    dates = values.pop("dates")
+    lo, hi = st.session_state.get("tension_span", (None, None))
+    start, end = dates[0] or lo, dates[1] or hi
+    notice = ""
+    if lo and hi and not (lo <= start <= end <= hi):
+        start, end = max(min(start, hi), lo), max(min(end, hi), lo)
+        notice = " Its dates lay outside this data's span and were moved inside it."
+    if "scale" in values:
+        values["scale_auto"] = False
+    st.session_state.update(values, dates=(start, end), day=end)
+    st.session_state["settings_notice"] = f"Settings restored from {upload.name}.{notice}"
 
 
 def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, str, float, bool, tuple]:
@@ -173,6 +221,9 @@ def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, 
     bar.file_uploader(f"Upload an events CSV (max {upload_limit() // 2**20} MB)", type=["csv"], key="upload",
                       on_change=on_upload, help="Columns: date, type, actor, target, summary, source; optional "
                       "id, statement, salience and any extra columns. See README 'Event files'.")
+    bar.download_button("Template events CSV", dash.template_csv(), "tension-events-template.csv", "text/csv",
+                        key="dl_template", on_click="ignore", icon=":material/download:",
+                        help="Two real events of the founding article in the upload schema, to fill in.")
     bar.button("Use the bundled record", key="use_bundled", on_click=use_bundled,
                disabled="tension_events" not in st.session_state)
     bar.header("View")
@@ -202,6 +253,15 @@ def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, 
                        "VADER (explainable word by word), or the model learned from 1,020 labelled official statements "
                        "(reads them better on unseen statements, not meant for other text). See docs/tone.md.")
     pulse = bar.toggle(f"Show the pulse ({tension.PULSE_HALF_LIFE:g}-day memory)", key="pulse", bind=URL)
+    bar.toggle("Label the largest events", True, key="landmarks", bind=URL,
+               help="Short labels on the largest events in view.")
+    bar.toggle("Fit the scale to the data", key="scale_auto", bind=URL, on_change=on_scale_auto,
+               help="On: the 99th percentile of |raw| at the default weights maps to ±7.6 (docs/analysis.md); "
+               "the default for uploaded and imported events. Off: the number below (300 is calibrated on the "
+               "bundled record).")
+    bar.number_input("Scale (raw points that map to ±7.6)", 1.0, 1e6, tension.DEFAULT_SCALE, 10.0, key="scale",
+                     bind=URL, disabled=bool(st.session_state.get("scale_auto")), format="%g",
+                     help="index = 10 × tanh(raw / scale): a larger scale flattens the index.")
     bar.header("Weights")
     bar.selectbox("Apply a preset", list(tension.presets()), index=None, key="preset", on_change=apply_preset,
                   placeholder="Default, Goldstein/CAMEO, PLOVER, …", help="Moves every weight slider to the preset.")
@@ -211,19 +271,24 @@ def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, 
     for group, title in GROUPS:
         bar.subheader(title)
         for t in (t for t in TYPES if t.group == group):
-            weights[t.id] = bar.slider(t.label, -10.0, 10.0, defaults[t.id], 0.1, key=f"w_{t.id}",
-                                       help=t.definition, bind=URL)
+            weights[t.id] = round(bar.slider(t.label, -10.0, 10.0, defaults[t.id], 0.1, key=f"w_{t.id}",
+                                             help=t.definition, bind=URL), 6)
+    bar.header("Restore a view")
+    bar.file_uploader("Settings CSV (from 'Settings and downloads')", type=["csv"], key="settings_upload",
+                      on_change=on_settings_upload, max_upload_size=1)
     return weights, tone_weight, scorer, half_life, pulse, dates
 
 
 def headline(h: dash.Headline) -> None:
-    """The metrics row: latest index in range, its level, the 30-day change and the events in range."""
+    """The metrics row: latest index in range, its level, the 30-day change (linked to 'What moved it') and the
+    events in range."""
     cols = st.columns([1, 1.5, 1, 1])
-    cols[0].metric(f"Index on {h.date}", f"{h.index:+.2f}", border=True,
+    cols[0].metric(f"Index on {h.date}", dash.signed(h.index), border=True,
                    help="Bounded −10 (confrontation) … +10 (friendly); see 'How the index works'.")
     cols[1].metric("Level", h.level, border=True, help=dash.levels_help())
-    cols[2].metric("Change over 30 days", "n/a" if h.change_30d is None else f"{round(h.change_30d, 2) + 0.0:+.2f}",
-                   border=True, help="Index on this day minus the index 30 days earlier.")
+    cols[2].metric("Change over 30 days", "n/a" if h.change_30d is None else dash.signed(h.change_30d), border=True,
+                   help="Index on this day minus the index 30 days earlier; 'What moved it' below explains it.")
+    cols[2].markdown("[What moved it? ↓](#what-moved-it)")
     cols[3].metric("Events in range", f"{h.n_events:,}", border=True)
 
 
@@ -237,33 +302,93 @@ def extremes(h: dash.Headline) -> None:
             col.caption(dash.md_escape(f"{event['date']}: {event['summary']}"))
 
 
+#: Columns of the drivers and change tables: contribution first, then date, type and the summary (wrapped).
+RANKED = {
+    "contribution": st.column_config.NumberColumn("contribution", format="%+.2f", width="small",
+                                                  help="raw points on the end day (value × memory)"),
+    "date": st.column_config.DateColumn("date", format="YYYY-MM-DD", width="small"),
+    "type": st.column_config.TextColumn("type", width="small"),
+    "summary": st.column_config.TextColumn("summary", width="large"),
+    "value": st.column_config.NumberColumn("value", format="%+.2f", width="small",
+                                           help="weight × salience + tone weight × tone, on its day"),
+    "age_days": st.column_config.NumberColumn("age (days)", format="%d", width="small"),
+}
+
+
+def ranked_table(rows: pl.DataFrame, key: str) -> None:
+    """Events ranked by contribution, readable at 1366 px: contribution first, the summary wrapped."""
+    cols = [c for c in RANKED if c in rows.columns]
+    st.dataframe(rows.select(cols), hide_index=True, key=key, row_height=52, column_config=RANKED,
+                 height=min(38 + 52 * rows.height, 38 + 52 * 12))
+
+
+@st.fragment
+def change_section(index: pl.DataFrame, scored: pl.DataFrame, half_life: float, lo: dt.date, hi: dt.date,
+                   end: dt.date) -> None:
+    """What moved the index between two days: Δindex, Δraw split exactly by type, and the events that moved it."""
+    st.subheader("What moved it", anchor="what-moved-it")
+    default = (max(lo, end - dt.timedelta(days=30)), end)
+    pick = st.session_state.get("chg_pick")
+    if pick is None or not lo <= pick[0] <= pick[1] <= hi:
+        pick = default
+    cols = st.columns([2, 1, 3])
+    chosen = cols[0].date_input("Between", pick, min_value=lo, max_value=hi, format="YYYY-MM-DD", key="chg_dates")
+    if isinstance(chosen, tuple) and len(chosen) == 2 and chosen != pick:
+        st.session_state["chg_pick"] = pick = chosen
+    if cols[1].button("Last 30 days", key="chg_default", disabled=pick == default):
+        st.session_state.pop("chg_pick", None)
+        st.session_state.pop("chg_dates", None)
+        st.rerun(scope="fragment")
+    cols[2].caption("Or click two event markers on the chart. The index's change is split exactly: new events at "
+                    "their value on the end day, and one line for the fading of the earlier stock ('memory').")
+    start, stop = pick
+    c = tension.change(index, scored, start, stop, half_life=half_life)
+    m = st.columns(4)
+    m[0].metric(f"Index {start} → {stop}", dash.signed(c.d_index), help=f"{c.index_start:+.2f} → {c.index_end:+.2f}")
+    m[1].metric("Raw change", dash.signed(c.d_raw, 1), help=f"{c.raw_start:+.1f} → {c.raw_end:+.1f} raw points")
+    new = c.events.filter(pl.col("type") != "memory")
+    m[2].metric("New events in the window", f"{new.height:,}", help=f"their part: {new['contribution'].sum():+.1f}")
+    fading = c.events.filter(pl.col("type") == "memory")["contribution"].sum()
+    m[3].metric("Fading of the earlier stock", dash.signed(fading, 1), help="raw_start × (memory over the window − 1)")
+    left, right = st.columns([1, 2])
+    with left:
+        st.caption("Raw change by type (sums to the raw change)")
+        st.dataframe(c.by_type.select("label", "d_raw"), hide_index=True, key="chg_by_type", column_config={
+            "label": st.column_config.TextColumn("type"),
+            "d_raw": st.column_config.NumberColumn("raw change", format="%+.2f")})
+    with right:
+        every = st.toggle("Show all", key="chg_all", help="Every event of the window, not only the largest.")
+        ranked_table(c.events if every else c.top(TOP_ROWS), "chg_events")
+
+
+@st.fragment
 def drivers_section(index: pl.DataFrame, scored: pl.DataFrame, half_life: float, lo: dt.date, hi: dt.date) -> None:
-    """The events behind one day's value, with their decayed contributions and the check that they add up."""
-    st.subheader("Why is the index where it is? Drivers of one day")
+    """The events behind one day's value, largest contributions first, and the check that they add up."""
+    st.subheader("Drivers of one day")
     if "day" in st.session_state and not lo <= st.session_state["day"] <= hi:
         st.session_state["day"] = hi
-    day = st.date_input("Day (or click an event marker on the chart)", hi, min_value=lo, max_value=hi, key="day",
-                        bind=URL)
+    cols = st.columns([1, 1, 1, 1, 1])
+    day = cols[0].date_input("Day (or click an event marker)", hi, min_value=lo, max_value=hi, key="day",
+                             bind=URL, format="YYYY-MM-DD")
     why = tension.drivers(scored, day, half_life=half_life).filter(pl.col("contribution") != 0)
     row = index.filter(pl.col("date") == day).row(0, named=True)
-    cols = st.columns(4)
-    cols[0].metric(f"Index ({row['level']})", f"{row['index']:+.2f}")
-    cols[1].metric("Raw value", f"{row['raw']:+.3f}")
-    cols[2].metric("Sum of contributions", f"{why['contribution'].sum():+.3f}")
-    cols[3].metric("Events contributing", f"{why.height:,}",
+    cols[1].metric(f"Index ({row['level']})", dash.signed(row["index"]))
+    cols[2].metric("Raw value", dash.signed(row["raw"], 1))
+    cols[3].metric("Sum of contributions", dash.signed(why["contribution"].sum(), 1))
+    cols[4].metric("Events contributing", f"{why.height:,}",
                    help="Events on or before the day with a non-zero contribution (value × memory); events worth "
                    "exactly 0 (e.g. a neutral statement) add nothing and are not listed.")
     if why.height:
-        left, right = st.columns([3, 2])
-        left.dataframe(why.select("date", "type", "summary", "value", "age_days", "memory", "contribution"),
-                       hide_index=True, height=min(360, 38 + 35 * why.height), column_config={
-                           "date": st.column_config.DateColumn(format="YYYY-MM-DD"),
-                           "summary": st.column_config.TextColumn(width="large"),
-                           **{c: st.column_config.NumberColumn(format="%+.3f") for c in ("value", "contribution")}})
-        right.plotly_chart(charts.drivers_figure(why, title=f"Largest contributions on {day}",
-                                                 height=150 + 20 * min(why.height, 12)), key="drivers")
+        every = st.toggle("Show all", key="drivers_all", help="Every contributing event, not only the largest.")
+        rows = why if every else why.head(TOP_ROWS)
+        if not every and why.height > TOP_ROWS:
+            rest = why["contribution"].slice(TOP_ROWS).sum()
+            st.caption(f"The {TOP_ROWS} largest of {why.height:,}; the other {why.height - TOP_ROWS:,} add "
+                       f"{rest:+.2f}.")
+        ranked_table(rows, "drivers_table")
 
 
+@st.fragment
 def events_section(scored: pl.DataFrame, start: dt.date, end: dt.date) -> None:
     """The events in range with type, actor and text filters; sources as links."""
     cols = st.columns([2, 2, 2])
@@ -281,14 +406,17 @@ def events_section(scored: pl.DataFrame, start: dt.date, end: dt.date) -> None:
 
 
 def upload_problems() -> None:
-    """Every problem of a rejected upload with its line, column and value."""
-    name, problems, total = st.session_state["upload_problems"]
+    """Every problem of a rejected upload with its line, column and value (and a hint about the delimiter)."""
+    name, problems, total, hint = st.session_state["upload_problems"]
     listed = "" if total == problems.height else f" (the first {problems.height} are listed)"
     st.error(f"{dash.md_escape(name)} was not loaded: {total} problem(s){listed}. Nothing was dropped; fix the "
              "file and upload it again. The working set is unchanged.")
+    if hint:
+        st.warning(hint)
     st.dataframe(problems, hide_index=True, key="problems")
 
 
+@st.fragment
 def tone_box() -> None:
     """Paste a statement and see its tone by each scorer and the words behind it."""
     text = st.text_area("Paste an official statement", key="tone_text", height=120)
@@ -296,60 +424,93 @@ def tone_box() -> None:
         for col, (name, title) in zip(st.columns(len(dash.TONE_SCORERS)), dash.TONE_SCORERS.items()):
             value, terms = dash.explain_tone(text, name)
             col.metric(f"Tone: {title}", f"{value:+.3f}", help="−1 hostile … +1 warm; ±0.05 and inside is neutral")
-            col.dataframe(terms, hide_index=True, key=f"tone_terms_{name}")
+            col.dataframe(dash.readable_terms(terms), hide_index=True, key=f"tone_terms_{name}")
+        st.caption("Diplomatic rules: each term's valence on VADER's −4..+4 scale after the rules. Learned model: "
+                   "each term's pull towards warm (+) or hostile (−), in log-odds; terms made only of common words "
+                   "are summed in one row.")
 
 
 def downloads(view: pl.DataFrame, scored: pl.DataFrame, values: dict[str, object]) -> None:
     """CSV downloads of the daily index and the scored events, with the settings that produced them."""
     cols = st.columns(3)
-    cols[0].download_button("Daily index with contributions (CSV)", lambda: tension.export_csv(view),
+    cols[0].download_button("Daily index with contributions (CSV)", lambda: tension.export_csv(view, decimals=DECIMALS),
                             dash.file_name("index", values), "text/csv", key="dl_index", on_click="ignore")
-    cols[1].download_button("Scored events (CSV)", lambda: tension.export_csv(scored),
+    cols[1].download_button("Scored events (CSV)", lambda: tension.export_csv(scored, decimals=DECIMALS),
                             dash.file_name("events", values), "text/csv", key="dl_events", on_click="ignore")
-    cols[2].download_button("Settings (CSV)", lambda: tension.export_csv(dash.settings_frame(values)),
+    cols[2].download_button("Settings (CSV)",
+                            lambda: tension.export_csv(dash.settings_frame(values), decimals=DECIMALS),
                             dash.file_name("settings", values), "text/csv", key="dl_settings", on_click="ignore")
-    st.caption("The three files share the settings key in their names, so data and settings stay paired.")
+    st.caption("The three files share the settings key in their names, so data and settings stay paired. Upload a "
+               "settings file under 'Restore a view' in the sidebar to get this view back.")
 
 
-def main() -> None:
-    """Lay out the page."""
-    st.set_page_config(page_title="tension · China–US relations index", layout="wide")
+def fitted_scale(decayed_daily: pl.DataFrame) -> float:
+    """The data-driven scale of the working set at the default weights and the chosen half-life."""
+    raw = tension.weigh(decayed_daily, None)["raw"]
+    return tension.data_scale(raw)
+
+
+def index_page() -> None:
+    """The main page: headline, index chart, what moved it, drivers and the tabs."""
     own = st.session_state.get("tension_events")  # an upload or an import of this session, or None
     label = st.session_state.get("tension_events_label", "Imported events") if own is not None else BUNDLED_LABEL
     events = bundled_events() if own is None else own
     digest = "bundled" if own is None else digest_of(own)
     if st.session_state.get("tension_view_key", digest) != digest:
-        show_all(events)  # a new working set (upload or another page): show all of it
+        show_all(events, own=own is not None)  # a new working set (upload or another page): show all of it
     st.session_state["tension_view_key"] = digest
+    lo, hi = events["date"].min(), events["date"].max()
+    st.session_state["tension_span"] = (lo, hi)
     weights, tone_weight, scorer, half_life, pulse, (start, end) = sidebar(events, label)
     events = toned(own, digest, scorer)
-    index = tension.weigh(decayed(own, digest, scorer, half_life), weights, tone_weight=tone_weight)
+    memory = decayed(own, digest, scorer, half_life)
+    if st.session_state.get("scale_auto"):
+        scale = st.session_state["scale_fitted"] = fitted_scale(memory)
+        st.sidebar.caption(f"Fitted scale: {scale:g}")
+    else:
+        scale = float(st.session_state.get("scale") or tension.DEFAULT_SCALE)
+    index = tension.weigh(memory, weights, tone_weight=tone_weight, scale=scale)
     scored = tension.score_events(events, weights, tone_weight=tone_weight)
     view = dash.in_range(index, start, end)
     st.title("tension · China–US relations index")
-    st.info(f"**Data source:** {dash.md_escape(label)} · {events.height:,} events, {events['date'].min()} to "
-            f"{events['date'].max()}")
-    st.expander("How the index works").markdown(dash.method_markdown())
+    st.info(f"**Data source:** {dash.md_escape(label)} · {events.height:,} events, {lo} to {hi} · "
+            f"{dash.freshness(hi, dt.date.today())}")
+    for key, show in (("settings_notice", st.success), ("url_notice", st.warning)):
+        if key in st.session_state:
+            show(dash.md_escape(st.session_state.pop(key)))
+    if "settings_problems" in st.session_state:
+        name, problems = st.session_state.pop("settings_problems")
+        st.error(f"{dash.md_escape(name)} was not applied: nothing changed. Its problems:")
+        st.dataframe(problems, hide_index=True, key="settings_problems_table")
     if "upload_problems" in st.session_state:
         upload_problems()
     h = dash.headline(index, scored, start, end)
     headline(h)
     pulse_line = None
     if pulse:
-        short = tension.weigh(decayed(own, digest, scorer, tension.PULSE_HALF_LIFE), weights, tone_weight=tone_weight)
+        short = tension.weigh(decayed(own, digest, scorer, tension.PULSE_HALF_LIFE), weights, tone_weight=tone_weight,
+                              scale=scale)
         pulse_line = dash.in_range(short, start, end)
     fig = charts.index_figure(view, dash.in_range(scored, start, end), pulse_line,
-                              title=f"China–US relations index, daily (half-life {dash.format_half_life(half_life)})")
+                              title="China–US relations index, daily", day=st.session_state.get("day"),
+                              landmarks=6 if st.session_state.get("landmarks", True) else 0)
     st.plotly_chart(fig, key="index_chart", on_select=partial(pick_day, start, end), selection_mode="points",
-                    config={"displaylogo": False})
+                    config=charts.chart_config("tension-index"))
+    st.caption(f"Half-life {dash.format_half_life(half_life)}, scale {scale:g}, tone weight {tone_weight:g}. "
+               "Click an event marker to see the drivers of its day; click two to see what moved the index "
+               "between them.")
     extremes(h)
+    change_section(index, scored, half_life, lo, hi, h.date)
     drivers_section(index, scored, half_life, start, end)
-    # Only the open tab is built (its name is in the URL as ?tab=...).
-    charts_tab, tone_tab, events_tab, box_tab, downloads_tab = st.tabs(TABS, key="tab", bind=URL)
+    # Only the open tab is built (its name is in the URL as ?tab=...); the first is light on purpose.
+    method_tab, charts_tab, tone_tab, events_tab, box_tab, downloads_tab = st.tabs(TABS, key="tab", bind=URL)
+    if method_tab.open:
+        method_tab.markdown(dash.method_markdown())
     if charts_tab.open:
-        charts_tab.plotly_chart(charts.contributions_figure(view, weights), key="contrib_chart")
+        charts_tab.plotly_chart(charts.contributions_figure(view, weights), key="contrib_chart",
+                                config=charts.chart_config("tension-contributions"))
     if tone_tab.open:
-        tone_tab.plotly_chart(charts.tone_figure(view), key="tone_chart")
+        tone_tab.plotly_chart(charts.tone_figure(view), key="tone_chart", config=charts.chart_config("tension-tone"))
     if events_tab.open:
         with events_tab:
             events_section(scored, start, end)
@@ -357,10 +518,21 @@ def main() -> None:
         with box_tab:
             tone_box()
     if downloads_tab.open:
-        values = dash.settings(weights, tone_weight=tone_weight, half_life=half_life, scale=tension.DEFAULT_SCALE,
+        values = dash.settings(weights, tone_weight=tone_weight, half_life=half_life, scale=scale,
                                start=start, end=end, source=label, tone_scorer=scorer)
         with downloads_tab:
             downloads(view, dash.in_range(scored, start, end), values)
+
+
+def main() -> None:
+    """The pages, named in the page menu; the index is the default page."""
+    st.set_page_config(page_title="tension · China–US relations index", layout="wide")
+    pages = [st.Page(index_page, title="China–US index", icon=":material/monitoring:", default=True),
+             st.Page(HERE / "pages" / "1_Import_article_or_timeline.py", title="Import an article or timeline",
+                     icon=":material/article:"),
+             st.Page(HERE / "pages" / "2_Import_GDELT_or_ICEWS.py", title="Import GDELT or ICEWS",
+                     icon=":material/dataset:")]
+    st.navigation(pages).run()
 
 
 main()

@@ -18,7 +18,7 @@ from types import MappingProxyType
 
 import polars as pl
 
-from tension.events import Problem
+from tension.events import EventDataError, Problem, decode_text, read_records
 from tension.index import (
     DEFAULT_HALF_LIFE,
     DEFAULT_SCALE,
@@ -266,8 +266,78 @@ def settings_key(values: dict[str, object]) -> str:
 
 
 def settings_frame(values: dict[str, object]) -> pl.DataFrame:
-    """Settings as a two-column table (setting, value) for a CSV download."""
-    return pl.DataFrame({"setting": list(values), "value": [str(v) for v in values.values()]})
+    """Settings as a one-row table, one column per setting: numbers are numbers (half-life ``inf`` for no decay), so
+    the CSV reads back with weights as floats; ``parse_settings`` restores a view from it."""
+    return pl.DataFrame({k: [float(v) if k == "half_life_days" and v == "inf" else v] for k, v in values.items()})
+
+
+#: What a settings file may hold: setting -> what a valid value is (for messages).
+SETTING_NAMES = ("source", "half_life_days", "tone_weight", "tone_scorer", "scale", "start", "end")
+
+
+def parse_settings(data: bytes, name: str = "<settings>", *, max_weight: float = 10.0,
+                   max_tone_weight: float = 10.0) -> dict[str, object]:
+    """The widget values of a settings CSV written by the dashboard (one header row, one row of values; the older
+    two-column ``setting,value`` form is read too): keys ``half_life``, ``tone_weight``, ``tone_scorer``, ``scale``,
+    ``dates`` (start, end or None) and ``w_<type>``. Every bad cell raises EventDataError naming its column."""
+    text = decode_text(data, name)
+    header, records, _ = read_records(text, name)
+    if header == ["setting", "value"]:
+        cells = {r[0].strip(): r[1] for r in records}
+    elif len(records) == 1:
+        cells = dict(zip(header, records[0]))
+    else:
+        raise EventDataError(name, [Problem(None, None, None, "expected one header row and one row of values (a "
+                                            "settings file downloaded from the dashboard)")])
+    cells = {k.lstrip("'"): v[1:] if v.startswith("'") else v for k, v in cells.items()}  # export's formula guard
+    known = {*SETTING_NAMES, *(f"w_{t}" for t in type_ids())}
+    problems = [Problem(None, k, None, "is not a setting of the dashboard") for k in cells if k not in known]
+    out: dict[str, object] = {}
+
+    def number(column: str, low: float, high: float, *, allow_inf: bool = False) -> float | None:
+        raw = cells[column].strip()
+        try:
+            value = float(raw) if _NUMBER.fullmatch(raw) or (allow_inf and raw.lower() == "inf") else math.nan
+        except ValueError:
+            value = math.nan
+        if not (low <= value <= high) or (math.isinf(value) and not allow_inf):
+            problems.append(Problem(2, column, raw, f"is not a number from {low:g} to {high:g}"
+                                    + (" or inf" if allow_inf else "")))
+            return None
+        return value
+
+    for t in type_ids():
+        if f"w_{t}" in cells and (w := number(f"w_{t}", -max_weight, max_weight)) is not None:
+            out[f"w_{t}"] = w
+    if "tone_weight" in cells and (w := number("tone_weight", 0.0, max_tone_weight)) is not None:
+        out["tone_weight"] = w
+    if "scale" in cells and (v := number("scale", 1e-9, 1e12)) is not None:
+        out["scale"] = v
+    if "half_life_days" in cells and (h := number("half_life_days", 0.0, math.inf, allow_inf=True)) is not None:
+        if h in half_life_options():
+            out["half_life"] = h
+        else:
+            problems.append(Problem(2, "half_life_days", cells["half_life_days"], "is not one of the half-life "
+                                    f"options ({', '.join(format_half_life(o) for o in half_life_options())})"))
+    if "tone_scorer" in cells:
+        if cells["tone_scorer"] in TONE_SCORERS:
+            out["tone_scorer"] = cells["tone_scorer"]
+        else:
+            problems.append(Problem(2, "tone_scorer", cells["tone_scorer"], f"is not one of {', '.join(TONE_SCORERS)}"))
+    bounds = []
+    for column in ("start", "end"):
+        raw = cells.get(column, "").strip()
+        try:
+            bounds.append(dt.date.fromisoformat(raw) if raw else None)
+        except ValueError:
+            problems.append(Problem(2, column, raw, "is not a date YYYY-MM-DD"))
+            bounds.append(None)
+    if bounds[0] and bounds[1] and bounds[0] > bounds[1]:
+        problems.append(Problem(2, "end", cells["end"], "is before start"))
+    out["dates"] = tuple(bounds)
+    if problems:
+        raise EventDataError(name, problems)
+    return out
 
 
 def file_name(kind: str, values: dict[str, object]) -> str:
@@ -338,3 +408,75 @@ def method_markdown() -> str:
 def levels_help() -> str:
     """The six level bands as one line of text."""
     return "Levels: " + ", ".join(f"{n} [{lo:g}, {hi:g})" for lo, hi, n in LEVELS)
+
+
+#: A plain decimal number (no digit separators, no nan/inf words).
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def signed(value: float, digits: int = 2) -> str:
+    """``value`` with a sign and ``digits`` decimals; a value that rounds to zero is '0.00', never '−0.00'."""
+    text = f"{round(value, digits) + 0.0:+.{digits}f}"
+    return text[1:] if float(text) == 0 else text
+
+
+def freshness(last: dt.date, today: dt.date) -> str:
+    """How fresh the data is: 'record ends 2026-06-10, 175 days before today (2026-12-02)'."""
+    days = (today - last).days
+    if days <= 0:
+        return f"record ends {last.isoformat()} (today or later)"
+    return f"record ends {last.isoformat()}, {days:,} day{'s' if days != 1 else ''} before today ({today.isoformat()})"
+
+
+def delimiter_hint(data: bytes) -> str | None:
+    """A hint when a CSV's first line looks semicolon- or tab-delimited (no comma, but ';' or a tab), else None."""
+    first = data[:65536].split(b"\n", 1)[0]
+    if b"," in first:
+        return None
+    for byte, name in ((b";", "semicolons"), (b"\t", "tabs")):
+        if first.count(byte) >= 3:
+            return (f"The header is separated by {name}, not commas. Save the file as comma-separated CSV (in a "
+                    "spreadsheet: 'CSV UTF-8 (comma delimited)') and upload it again.")
+    return None
+
+
+def template_csv() -> bytes:
+    """A small events CSV in the upload schema to fill in: two events of the founding article (CGTN's preview of
+    Blinken's Beijing visit; Friday 2023-06-16 is the spokesperson's remark, Sunday 2023-06-18 the visit's start)."""
+    source = "CGTN, preview of Blinken's Beijing visit, June 2023"
+    rows = pl.DataFrame({
+        "id": ["example-1", "example-2"],
+        "date": ["2023-06-16", "2023-06-18"],
+        "type": ["statement", "visit"],
+        "actor": ["CHN: Foreign Ministry spokesperson", "USA: Secretary of State"],
+        "target": ["USA", "CHN"],
+        "summary": ["Wang Wenbin: China will set out its position and concerns during Blinken's visit",
+                    "Blinken visits Beijing, a visit called off in February after the balloon"],
+        "statement": ["resolutely safeguard its own interests", ""],
+        "salience": [1.0, 1.0],
+        "source": [source, source],
+    })
+    return rows.write_csv().encode("utf-8")
+
+
+#: Words a reader gains nothing from on their own; a learned-model term made only of these is folded into 'other'.
+_FUNCTION_WORDS = frozenset(
+    "a an and are as at be been by for from has have in is it its of on or our that the their this to us was we "
+    "were will with".split())
+
+
+def readable_terms(terms: pl.DataFrame) -> pl.DataFrame:
+    """The tone box's term table for readers: terms made only of function words ('its', 'the us') and the learned
+    model's constant are summed into labelled rows, so the table still adds up to the same total."""
+    column = terms.columns[1]
+    if column != "contribution":
+        return terms
+    def kind(term: str) -> str:
+        if term == tone_learned.INTERCEPT:
+            return "baseline (the model's constant: the class balance of its training statements)"
+        if term == tone_learned.RULES:
+            return "diplomatic rules (the rule scorer's reading, used as one input)"
+        return "other: common words (its, the, us, …)" if set(term.split()) <= _FUNCTION_WORDS else term
+    labelled = terms.with_columns(pl.col("term").map_elements(kind, return_dtype=pl.String))
+    out = labelled.group_by("term", maintain_order=True).agg(pl.col(column).sum())
+    return out.sort(pl.col(column).abs(), descending=True)

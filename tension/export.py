@@ -36,6 +36,9 @@ def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
     return escaped.rename({n: escape(n) for n in frame.columns if escape(n) != n})
 
 
-def export_csv(frame: pl.DataFrame) -> bytes:
-    """``frame`` as UTF-8 CSV bytes with a header, formula-like text and names escaped and numbers left as numbers."""
+def export_csv(frame: pl.DataFrame, *, decimals: int | None = None) -> bytes:
+    """``frame`` as UTF-8 CSV bytes with a header, formula-like text and names escaped and numbers left as numbers;
+    ``decimals`` rounds float columns (e.g. 9: −4.199999999999999 is written −4.2), None keeps every digit."""
+    if decimals is not None:
+        frame = frame.with_columns(pl.col(pl.Float32, pl.Float64).round(decimals))
     return neutralise(frame).write_csv().encode("utf-8")

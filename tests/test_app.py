@@ -67,23 +67,23 @@ def test_default_run(app):
     assert at.slider(key="tone_weight").value == tension.DEFAULT_TONE_WEIGHT
     assert at.select_slider(key="half_life").value == tension.DEFAULT_HALF_LIFE
     assert "index" in trace_names(at) and not any(str(n).startswith("pulse") for n in trace_names(at))
-    assert [t.label for t in at.tabs] == ["Contributions by type", "Statement tone", "Events", "Tone of a statement",
-                                          "Downloads"]
-    assert len(at.get("plotly_chart")) == 3  # index, drivers and the open tab's chart; closed tabs are not built
-    assert not at.get("download_button")
+    assert [t.label for t in at.tabs] == ["How the index works", "Contributions by type", "Statement tone", "Events",
+                                          "Tone of a statement", "Settings and downloads"]
+    assert len(at.get("plotly_chart")) == 1  # only the index: the default tab is text, closed tabs are not built
+    assert [b.key for b in at.get("download_button")] == ["dl_template"]  # the sidebar's; the tab is closed
 
 
 def test_tabs_open_from_state_and_url(app):
     at = app.run()
-    at.session_state["tab"] = "Downloads"
+    at.session_state["tab"] = "Settings and downloads"
     at.run()
     assert not at.exception
-    assert {b.key for b in at.get("download_button")} == {"dl_index", "dl_events", "dl_settings"}
+    assert {b.key for b in at.get("download_button")} == {"dl_index", "dl_events", "dl_settings", "dl_template"}
     fresh = AppTest.from_file(APP, default_timeout=60)
     fresh.query_params["tab"] = "Statement tone"
     fresh.run()
     assert not fresh.exception
-    assert "mean tone" in trace_names(fresh, 2) or "no quoted statements" in fresh.get("plotly_chart")[2].proto.spec
+    assert "mean tone" in trace_names(fresh, 1) or "no quoted statements" in fresh.get("plotly_chart")[1].proto.spec
 
 
 def test_drivers_add_up_to_raw(app):
@@ -207,10 +207,10 @@ def test_one_day_upload_with_markup_in_text(app):
     assert not at.exception
     assert metric(at, "Events in range") == "1"
     raw = tension.default_weights()["talks"] * 1.0 + tension.DEFAULT_TONE_WEIGHT * 0.5  # the file's own tone
-    assert metric(at, "Index on") == f"{10 * math.tanh(raw / tension.DEFAULT_SCALE):+.2f}"
+    assert metric(at, "Index on") == fitted(raw)  # an upload's scale is fitted to its data
     at.select_slider(key="half_life").set_value(0.0).run()
     assert not at.exception
-    assert metric(at, "Raw value") == metric(at, "Sum of contributions") == f"{raw:+.3f}"
+    assert metric(at, "Raw value") == metric(at, "Sum of contributions") == f"{raw:+.1f}"
 
 
 def test_imported_working_set_contract(app):
@@ -286,7 +286,16 @@ def test_tone_box_shows_both_scorers(app):
     assert not at.exception
     assert metric(at, "Tone: Learned") == f"{tension.tone_learned.score(text):+.3f}"
     learned = next(d.value for d in at.dataframe if list(d.value.columns) == ["term", "contribution"])
-    assert [tuple(r) for r in learned.itertuples(index=False)] == tension.tone_learned.explain(text)
+    _, terms = dash.explain_tone(text, "learned")
+    expected = dash.readable_terms(terms)
+    assert [tuple(r) for r in learned.itertuples(index=False)] == list(expected.iter_rows())
+    assert not {"its", "the us", "(baseline)"} & set(learned["term"])  # folded into labelled rows
+    assert learned["contribution"].sum() == pytest.approx(terms["contribution"].sum())
+
+
+def fitted(raw: float) -> str:
+    """The headline of a one-day upload whose raw value is ``raw``: its scale is fitted to its data."""
+    return f"{10 * math.tanh(raw / tension.data_scale([raw])):+.2f}"
 
 
 def bundled_headline() -> tuple[str, str]:
@@ -312,7 +321,7 @@ def test_an_upload_is_never_served_to_another_session(app, monkeypatch):
     assert not third.exception
     assert metric(third, "Events in range") == "1"
     visit = tension.default_weights()["visit"]
-    assert metric(third, "Index on") == f"{10 * math.tanh(visit / tension.DEFAULT_SCALE):+.2f}"
+    assert metric(third, "Index on") == fitted(visit)
     at.run()  # and the first visitor still sees their own two events
     assert metric(at, "Events in range") == "2"
 
@@ -398,7 +407,7 @@ def test_bad_url_values_fall_back_to_the_defaults(app, params):
     at = app.run()
     assert not at.exception
     assert_default_view(at)
-    assert at.session_state["tab"] == "Contributions by type"
+    assert at.session_state["tab"] == "How the index works"
     if params.get("dates") != ["2022-01-01", "2019-01-01"]:  # Streamlit corrects the link (not after st.rerun)
         assert not [k for k in params if k in at.query_params]
 

@@ -4,14 +4,25 @@ import math
 import re
 import string
 import unicodedata
+from pathlib import Path
 
 import polars as pl
 import pytest
 
-from tension import DEFAULT_HALF_LIFE, PULSE_HALF_LIFE, compute_index, export_csv, score_events, type_ids
+from tension import (
+    DEFAULT_HALF_LIFE,
+    PULSE_HALF_LIFE,
+    compute_index,
+    export_csv,
+    load_events,
+    score_events,
+    type_ids,
+)
 from tension import dashboard as dash
-from tension.events import Problem
+from tension.events import EventDataError, Problem
 from tests.conftest import make_events
+
+ROOT = Path(__file__).resolve().parent.parent
 
 D = dt.date.fromisoformat
 
@@ -191,17 +202,91 @@ def test_events_table_order_and_empty_urls():
     assert table["url"].to_list() == [None, "https://example.org/a"]
 
 
-def test_settings_round_trip_through_csv():
-    values = dash.settings({"talks": 2.5}, tone_weight=1.0, half_life=math.inf, scale=60.0,
-                           start=D("2020-01-01"), end=D("2021-12-31"), source="=cmd|x")
-    assert values["w_talks"] == 2.5 and values["w_sanctions"] == -7.0
-    assert {f"w_{t}" for t in type_ids()} <= set(values)
-    assert values["half_life_days"] == "inf"
-    back = pl.read_csv(io.BytesIO(export_csv(dash.settings_frame(values))))
-    assert back.columns == ["setting", "value"]
-    table = dict(zip(back["setting"].to_list(), back["value"].to_list()))
-    assert table["w_talks"] == "2.5" and table["end"] == "2021-12-31"
-    assert table["source"] == "'=cmd|x"  # formula neutralised by export_csv
+def test_settings_csv_has_numbers_as_numbers_and_restores_the_view():
+    values = dash.settings({"talks": 2.5, "sanctions": -4.2}, tone_weight=1.0, half_life=math.inf, scale=60.0,
+                           start=D("2020-01-01"), end=D("2021-12-31"), source="=cmd|x", tone_scorer="learned")
+    assert values["w_talks"] == 2.5 and values["w_accusation"] == -2.0
+    data = export_csv(dash.settings_frame(values))
+    back = pl.read_csv(io.BytesIO(data))
+    assert back.height == 1 and {f"w_{t}" for t in type_ids()} <= set(back.columns)
+    assert all(back.schema[f"w_{t}"] == pl.Float64 for t in type_ids())  # numbers are never prefixed
+    assert back["w_sanctions"][0] == -4.2 and back["half_life_days"][0] == math.inf
+    assert back["source"][0] == "'=cmd|x"  # text that a spreadsheet would execute is neutralised
+    restored = dash.parse_settings(data, "s.csv")
+    assert restored["w_talks"] == 2.5 and restored["w_sanctions"] == -4.2 and restored["half_life"] == math.inf
+    assert restored["tone_weight"] == 1.0 and restored["scale"] == 60.0 and restored["tone_scorer"] == "learned"
+    assert restored["dates"] == (D("2020-01-01"), D("2021-12-31"))
+
+
+def test_settings_in_the_older_two_column_form_are_read():
+    data = b"setting,value\nw_talks,3.5\nhalf_life_days,14.0\nstart,\nend,\n"
+    assert dash.parse_settings(data) == {"w_talks": 3.5, "half_life": 14.0, "dates": (None, None)}
+
+
+@pytest.mark.parametrize(("cells", "column", "message"), [
+    ("w_talks=11", "w_talks", "from -10 to 10"), ("w_talks=1_5", "w_talks", "is not a number"),
+    ("w_talks=nan", "w_talks", "is not a number"), ("tone_weight=-1", "tone_weight", "from 0 to 10"),
+    ("half_life_days=31", "half_life_days", "half-life options"), ("tone_scorer=vader", "tone_scorer", "one of"),
+    ("start=2021-13-01", "start", "YYYY-MM-DD"), ("start=2022-01-01;end=2021-01-01", "end", "before start"),
+    ("scale=0", "scale", "is not a number from"), ("bogus=1", "bogus", "not a setting"),
+])
+def test_bad_settings_name_the_column(cells, column, message):
+    pairs = [c.split("=") for c in cells.split(";")]
+    data = (",".join(k for k, _ in pairs) + "\n" + ",".join(v for _, v in pairs) + "\n").encode()
+    with pytest.raises(EventDataError) as info:
+        dash.parse_settings(data, "bad.csv")
+    assert any(p.column == column and message in p.message for p in info.value.problems), info.value.problems
+
+
+def test_settings_file_with_several_rows_is_refused():
+    with pytest.raises(EventDataError, match="one header row and one row of values"):
+        dash.parse_settings(b"w_talks\n1\n2\n", "two.csv")
+
+
+@pytest.mark.parametrize(("value", "digits", "text"), [
+    (-0.001, 2, "0.00"), (-0.004999, 2, "0.00"), (0.0, 2, "0.00"), (-0.0, 1, "0.0"), (1.176, 2, "+1.18"),
+    (-4.199999999999999, 2, "-4.20"), (-152.4, 1, "-152.4"),
+])
+def test_signed_never_shows_minus_zero(value, digits, text):
+    assert dash.signed(value, digits) == text
+
+
+def test_freshness():
+    assert dash.freshness(D("2026-06-10"), D("2026-12-02")) == ("record ends 2026-06-10, 175 days before today "
+                                                               "(2026-12-02)")
+    assert dash.freshness(D("2026-12-01"), D("2026-12-02")).endswith("1 day before today (2026-12-02)")
+    assert dash.freshness(D("2026-12-02"), D("2026-12-02")) == "record ends 2026-12-02 (today or later)"
+
+
+@pytest.mark.parametrize(("data", "hint"), [
+    (b"date;type;actor;target;summary;source\n", "semicolons"), (b"date\ttype\tactor\ttarget\n", "tabs"),
+    (b"date,type;actor,target\n", None), (b"date\n", None),
+])
+def test_delimiter_hint(data, hint):
+    got = dash.delimiter_hint(data)
+    assert (got is None) if hint is None else (hint in got)
+
+
+def test_template_loads_and_its_quote_is_in_the_founding_article():
+    events = load_events(dash.template_csv(), name="template.csv")
+    assert events.height == 2 and set(events["type"]) <= set(type_ids())
+    quote = events["statement"].drop_nulls()[0]
+    seed = ROOT.parent / "shared" / "seed" / "000_a9c27a608b917622.txt"
+    if seed.exists():
+        assert quote in seed.read_text(encoding="utf-8")
+
+
+def test_readable_terms_fold_function_words_and_keep_the_total():
+    terms = pl.DataFrame({"term": ["(diplomatic rules)", "its", "(baseline)", "the us", "win win", "urge"],
+                          "contribution": [-2.0, -0.5, -0.4, -0.3, 0.6, -0.2]})
+    out = dash.readable_terms(terms)
+    assert out["contribution"].sum() == pytest.approx(terms["contribution"].sum())
+    assert not {"its", "the us", "(baseline)", "(diplomatic rules)"} & set(out["term"])
+    folded = out.filter(pl.col("term").str.starts_with("other: common words"))["contribution"][0]
+    assert folded == pytest.approx(-0.8)
+    assert out["term"][0].startswith("diplomatic rules") and "win win" in out["term"].to_list()
+    valence = pl.DataFrame({"term": ["its"], "valence": [1.0]})
+    assert dash.readable_terms(valence).equals(valence)  # the rule scorer's terms are words already
 
 
 def test_file_names_pair_data_and_settings():

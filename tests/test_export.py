@@ -82,3 +82,9 @@ def event_frames(draw):
 def test_export_then_load_gives_the_same_frame(frame):
     back = load_events(export_csv(frame), name="roundtrip.csv")
     assert_frame_equal(back, frame)
+
+
+def test_decimals_round_float_noise_only_when_asked():
+    frame = pl.DataFrame({"w": [-4.199999999999999, 0.1 + 0.2], "n": [1, 2], "s": ["-4.2", "x"]})
+    assert export_csv(frame, decimals=9).decode().splitlines() == ["w,n,s", "-4.2,1,'-4.2", "0.3,2,x"]
+    assert export_csv(frame).decode().splitlines()[1].startswith("-4.199999999999999,")
