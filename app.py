@@ -134,7 +134,7 @@ def show_all(events: pl.DataFrame, *, own: bool = True) -> None:
     scale is fitted to the data for a visitor's own events and the calibrated default for the bundled record."""
     lo, hi = events["date"].min(), events["date"].max()
     st.session_state.update(dates=(lo, hi), day=hi, scale_auto=own)
-    for key in ("chg_pick", "clicks"):
+    for key in ("chg_dates", "chg_default", "clicks"):
         st.session_state.pop(key, None)
 
 
@@ -166,7 +166,7 @@ def reset(lo: dt.date, hi: dt.date) -> None:
                             tone_scorer=next(iter(dash.TONE_SCORERS)), pulse=False, dates=(lo, hi), day=hi,
                             f_types=[], f_actors=[], f_text="", scale=tension.DEFAULT_SCALE, landmarks=True,
                             scale_auto="tension_events" in st.session_state)
-    for key in ("chg_pick", "clicks"):
+    for key in ("chg_dates", "chg_default", "clicks"):
         st.session_state.pop(key, None)
 
 
@@ -179,7 +179,7 @@ def pick_day(lo: dt.date, hi: dt.date) -> None:
     clicks = [*st.session_state.get("clicks", []), day][-2:]
     st.session_state["clicks"] = clicks
     if len(clicks) == 2 and clicks[0] != clicks[1]:
-        st.session_state["chg_pick"] = (min(clicks), max(clicks))
+        st.session_state["chg_dates"] = (min(clicks), max(clicks))
 
 
 def on_scale_auto() -> None:
@@ -304,7 +304,7 @@ def extremes(h: dash.Headline) -> None:
 
 #: Columns of the drivers and change tables: contribution first, then date, type and the summary (wrapped).
 RANKED = {
-    "contribution": st.column_config.NumberColumn("contribution", format="%+.2f", width="small",
+    "contribution": st.column_config.NumberColumn("contribution", format="%+.2f", width=90,
                                                   help="raw points on the end day (value × memory)"),
     "date": st.column_config.DateColumn("date", format="YYYY-MM-DD", width="small"),
     "type": st.column_config.TextColumn("type", width="small"),
@@ -316,10 +316,13 @@ RANKED = {
 
 
 def ranked_table(rows: pl.DataFrame, key: str) -> None:
-    """Events ranked by contribution, readable at 1366 px: contribution first, the summary wrapped."""
+    """Events ranked by contribution, readable at 1366 px: contribution first, then date, type and the summary
+    wrapped (a static table); 'show all' lists can be long, so they go in a scrollable grid instead."""
+    if rows.height <= TOP_ROWS + 1:
+        st.table(dash.ranked_rows(rows), hide_index=True)
+        return
     cols = [c for c in RANKED if c in rows.columns]
-    st.dataframe(rows.select(cols), hide_index=True, key=key, row_height=52, column_config=RANKED,
-                 height=min(38 + 52 * rows.height, 38 + 52 * 12))
+    st.dataframe(rows.select(cols), hide_index=True, key=key, column_config=RANKED, height=420)
 
 
 @st.fragment
@@ -328,17 +331,16 @@ def change_section(index: pl.DataFrame, scored: pl.DataFrame, half_life: float, 
     """What moved the index between two days: Δindex, Δraw split exactly by type, and the events that moved it."""
     st.subheader("What moved it", anchor="what-moved-it")
     default = (max(lo, end - dt.timedelta(days=30)), end)
-    pick = st.session_state.get("chg_pick")
-    if pick is None or not lo <= pick[0] <= pick[1] <= hi:
-        pick = default
+    held, followed = st.session_state.get("chg_dates"), st.session_state.get("chg_default")
+    valid = isinstance(held, tuple) and len(held) == 2 and lo <= held[0] <= held[1] <= hi
+    if not valid or held == followed:  # nothing chosen yet (or a half-picked range): follow the headline
+        st.session_state["chg_dates"] = default
+    st.session_state["chg_default"] = default
     cols = st.columns([2, 1, 3])
-    chosen = cols[0].date_input("Between", pick, min_value=lo, max_value=hi, format="YYYY-MM-DD", key="chg_dates")
-    if isinstance(chosen, tuple) and len(chosen) == 2 and chosen != pick:
-        st.session_state["chg_pick"] = pick = chosen
-    if cols[1].button("Last 30 days", key="chg_default", disabled=pick == default):
-        st.session_state.pop("chg_pick", None)
-        st.session_state.pop("chg_dates", None)
-        st.rerun(scope="fragment")
+    chosen = cols[0].date_input("Between", min_value=lo, max_value=hi, format="YYYY-MM-DD", key="chg_dates")
+    pick = chosen if isinstance(chosen, tuple) and len(chosen) == 2 else default
+    cols[1].button("Last 30 days", key="chg_reset", disabled=pick == default, on_click=st.session_state.update,
+                   kwargs={"chg_dates": default})
     cols[2].caption("Or click two event markers on the chart. The index's change is split exactly: new events at "
                     "their value on the end day, and one line for the fading of the earlier stock ('memory').")
     start, stop = pick

@@ -480,3 +480,16 @@ def readable_terms(terms: pl.DataFrame) -> pl.DataFrame:
     labelled = terms.with_columns(pl.col("term").map_elements(kind, return_dtype=pl.String))
     out = labelled.group_by("term", maintain_order=True).agg(pl.col(column).sum())
     return out.sort(pl.col(column).abs(), descending=True)
+
+
+def ranked_rows(rows: pl.DataFrame) -> pl.DataFrame:
+    """Events ranked by contribution as display text for a wrapping table: contribution (signed, 2 decimals), date
+    (YYYY-MM-DD, blank for a summary line), type and summary, every text made literal with ``md_escape``."""
+    def text(column: str) -> list[str]:
+        return [md_escape(str(v)) if v is not None else "" for v in rows[column].to_list()]
+    return pl.DataFrame({
+        "contribution": [signed(v) for v in rows["contribution"].to_list()],
+        "date": [d.isoformat() if d is not None else "" for d in rows["date"].to_list()],
+        "type": text("type"),
+        "summary": text("summary"),
+    })

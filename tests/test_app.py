@@ -430,3 +430,137 @@ def test_bad_event_filters_in_the_url_are_dropped(app, params):
     assert not at.exception
     key = next(iter(params))
     assert at.multiselect(key=key).value == (["sanctions"] if "sanctions" in params[key] else [])
+
+
+BUNDLED = APP.parent / "data" / "events.csv"
+
+
+def test_change_panel_defaults_to_the_headline_30_days_and_adds_up(app):
+    at = app.run()
+    assert not at.exception
+    events = tension.load_events(BUNDLED)
+    index = tension.compute_index(events)
+    end = index["date"][-1]
+    start = end - dt.timedelta(days=30)
+    c = tension.change(index, tension.score_events(events), start, end, half_life=tension.DEFAULT_HALF_LIFE)
+    assert metric(at, f"Index {start} → {end}") == dash.signed(c.d_index) == metric(at, "Change over 30 days")
+    assert metric(at, "Raw change") == dash.signed(c.d_raw, 1)
+    assert any("What moved it" in h.value for h in at.subheader)
+    ranked = at.table[0].value  # the change table comes first: the top 20 and a line for the rest
+    assert list(ranked.columns) == ["contribution", "date", "type", "summary"]
+    assert len(ranked) == c.top(20).height
+    assert ranked["contribution"].iloc[0] == dash.signed(c.events["contribution"][0])
+    wide = (dt.date(2025, 1, 1), end)  # a window with many events: the top 20 and a line for the rest
+    at.session_state["chg_dates"] = wide  # as two clicks on the chart set it
+    at.run()
+    c = tension.change(index, tension.score_events(events), *wide, half_life=tension.DEFAULT_HALF_LIFE)
+    assert metric(at, f"Index {wide[0]} → {end}") == dash.signed(c.d_index)
+    ranked = at.table[0].value
+    assert len(ranked) == 21 and ranked["type"].iloc[-1] == "rest"
+    at.toggle(key="chg_all").set_value(True).run()
+    assert not at.exception
+    full = next(d.value for d in at.dataframe if "contribution" in d.value.columns)
+    assert len(full) == c.events.height and full["contribution"].sum() == pytest.approx(c.d_raw)
+
+
+def test_pick_day_selects_the_clicked_marker_and_pairs_two_clicks(app, monkeypatch):
+    """The chart's on_select callback, called as Streamlit calls it after a click on an event marker."""
+    import importlib.util
+
+    at = app.run()
+    spec = importlib.util.spec_from_file_location("app_under_test", APP)
+    module = importlib.util.module_from_spec(spec)
+    state: dict = {}
+    monkeypatch.setattr(st, "session_state", state)
+    monkeypatch.setattr(st, "navigation", lambda pages: type("P", (), {"run": lambda self: None})())
+    monkeypatch.setattr(st, "set_page_config", lambda **kw: None)
+    spec.loader.exec_module(module)
+    lo, hi = dt.date(2017, 1, 11), dt.date(2026, 6, 10)
+    state["index_chart"] = {"selection": {"points": [{"x": "2023-02-04", "y": -5.8, "curve_number": 1}]}}
+    module.pick_day(lo, hi)
+    assert state["day"] == dt.date(2023, 2, 4) and "chg_dates" not in state
+    state["index_chart"] = {"selection": {"points": [{"x": "2022-08-02 00:00", "y": -7.0}]}}
+    module.pick_day(lo, hi)
+    assert state["day"] == dt.date(2022, 8, 2) and state["chg_dates"] == (dt.date(2022, 8, 2), dt.date(2023, 2, 4))
+    assert not at.exception
+
+
+SIX = (b"date,type,actor,target,summary,source\n"
+       b"2024-01-02,talks,USA,CHN,a,t\n2024-01-05,visit,CHN,USA,b,t\n2024-02-01,accusation,CHN,USA,c,t\n"
+       b"2024-02-10,sanctions,USA,CHN,d,t\n2024-03-01,phone_call,USA,CHN,e,t\n2024-03-20,agreement,USA,CHN,f,t\n")
+
+
+def test_a_small_upload_gets_a_scale_fitted_to_its_data(app):
+    at = app.run()
+    at.file_uploader(key="upload").set_value(("six.csv", SIX, "text/csv")).run()
+    assert not at.exception
+    assert at.toggle(key="scale_auto").value is True
+    events = tension.load_events(SIX)
+    raw = tension.compute_index(events)["raw"]
+    scale = tension.data_scale(raw)
+    assert f"Fitted scale: {scale:g}" in [c.value for c in at.sidebar.caption]
+    expected = tension.compute_index(events, scale=scale)["index"][-1]
+    assert metric(at, "Index on") == dash.signed(expected) and abs(expected) > 0.5  # not a flat line at 0.00
+    at.toggle(key="scale_auto").set_value(False).run()  # the number box takes over at the fitted value
+    assert not at.exception and at.number_input(key="scale").value == scale
+    assert metric(at, "Index on") == dash.signed(expected)
+    at.number_input(key="scale").set_value(1000.0).run()
+    assert metric(at, "Index on") == dash.signed(tension.compute_index(events, scale=1000.0)["index"][-1])
+    at.button(key="use_bundled").click().run()
+    assert at.toggle(key="scale_auto").value is False  # the bundled record keeps its calibrated scale
+
+
+def test_no_decay_says_the_index_sits_at_the_bound(app):
+    at = app.run()
+    at.select_slider(key="half_life").set_value(math.inf).run()
+    assert not at.exception
+    assert "at the bound" in at.get("plotly_chart")[0].proto.spec
+
+
+def test_settings_download_then_upload_restores_the_view(app):
+    at = app.run()
+    at.slider(key="w_sanctions").set_value(-3.3).run()
+    at.slider(key="tone_weight").set_value(1.5).run()
+    at.select_slider(key="half_life").set_value(365.0).run()
+    at.radio(key="tone_scorer").set_value("learned").run()
+    at.slider(key="dates").set_value((dt.date(2019, 1, 1), dt.date(2023, 6, 30))).run()
+    assert not at.exception
+    headline = (metric(at, "Index on"), metric(at, "Change over 30 days"), metric(at, "Events in range"))
+    weights = {t: at.slider(key=f"w_{t}").value for t in tension.type_ids()}
+    values = dash.settings(weights, tone_weight=1.5, half_life=365.0, scale=tension.DEFAULT_SCALE,
+                           start=dt.date(2019, 1, 1), end=dt.date(2023, 6, 30), source="x", tone_scorer="learned")
+    data = tension.export_csv(dash.settings_frame(values), decimals=9)  # what the Settings download sends
+    assert pl.read_csv(data).schema["w_sanctions"] == pl.Float64
+    fresh = AppTest.from_file(APP, default_timeout=60).run()
+    fresh.file_uploader(key="settings_upload").set_value(("tension-settings.csv", data, "text/csv")).run()
+    assert not fresh.exception
+    assert fresh.slider(key="w_sanctions").value == -3.3 and fresh.slider(key="tone_weight").value == 1.5
+    assert fresh.select_slider(key="half_life").value == 365.0 and fresh.radio(key="tone_scorer").value == "learned"
+    assert fresh.slider(key="dates").value == (dt.date(2019, 1, 1), dt.date(2023, 6, 30))
+    assert (metric(fresh, "Index on"), metric(fresh, "Change over 30 days"), metric(fresh, "Events in range")) \
+        == headline
+    assert any("Settings restored" in s.value for s in fresh.success)
+
+
+def test_a_bad_settings_file_changes_nothing_and_lists_its_problems(app):
+    at = app.run()
+    bad = b"w_talks,half_life_days,tone_scorer\n99,31,vader\n"
+    at.file_uploader(key="settings_upload").set_value(("s.csv", bad, "text/csv")).run()
+    assert not at.exception
+    assert at.slider(key="w_talks").value == tension.default_weights()["talks"]
+    assert "was not applied" in at.error[0].value
+    problems = next(d.value for d in at.dataframe if "message" in d.value.columns)
+    assert set(problems["column"]) == {"w_talks", "half_life_days", "tone_scorer"}
+
+
+def test_a_semicolon_upload_gets_a_delimiter_hint(app):
+    at = app.run()
+    data = b"date;type;actor;target;summary;source\n2021-03-18;talks;USA;CHN;x;t\n"
+    at.file_uploader(key="upload").set_value(("semi.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert any("separated by semicolons" in w.value for w in at.warning)
+
+
+def test_freshness_and_the_page_menu(app):
+    at = app.run()
+    assert "record ends 2026-06-10" in source(at) and "before today" in source(at)
