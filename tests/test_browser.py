@@ -138,8 +138,48 @@ def test_clicking_an_event_selects_the_drivers_day(page):
     assert re.sub(r"\D", "", shown) == day.replace("-", "")
 
 
+# JavaScript: the screen centre of the event marker drawn for one day (its calcdata x is that day's UTC midnight).
+MARKER_AT_JS = """(iso) => {
+  const t = Date.parse(iso + "T00:00:00Z");
+  for (const el of document.querySelectorAll(".st-key-index_chart .scatterlayer .trace path.point")) {
+    const d = el.__data__;
+    if (d && Math.abs(d.x - t) < 1) { const r = el.getBoundingClientRect();
+      return {x: r.x + r.width / 2, y: r.y + r.height / 2, opacity: getComputedStyle(el).opacity}; }
+  }
+  return null;
+}"""
+
+
+def test_the_balloon_marker_selects_its_day_and_markers_stay_visible(page):
+    """A click on the 2023-02-04 balloon marker selects that day (not a neighbour a pixel away); no marker is left
+    faded; two clicks set the change window, and the change panel shows it."""
+    page.locator(".st-key-index_chart").scroll_into_view_if_needed()
+    balloon = page.evaluate(MARKER_AT_JS, "2023-02-04")
+    assert balloon is not None, "no event marker drawn for 2023-02-04"
+    page.mouse.move(balloon["x"], balloon["y"])
+    page.mouse.click(balloon["x"], balloon["y"])
+    page.wait_for_function("() => location.search.includes('day=2023-02-04')", timeout=30_000)
+    _idle(page)
+    shown = page.locator(".st-key-day input").first.input_value()
+    assert re.sub(r"\D", "", shown) == "20230204"
+    page.wait_for_function(MARKER_AT_JS.replace("(iso) =>", "() => ((iso) =>") + ")('2023-02-04')", timeout=30_000)
+    after = page.evaluate(MARKER_AT_JS, "2023-02-04")
+    others = page.evaluate("""() => [...document.querySelectorAll(
+        ".st-key-index_chart .scatterlayer .trace path.point")].map(el => Number(getComputedStyle(el).opacity))""")
+    assert min(others) >= 0.5, "markers left faded after a click"
+    pelosi = page.evaluate(MARKER_AT_JS, "2022-08-02")
+    assert pelosi is not None and after is not None
+    page.mouse.move(pelosi["x"], pelosi["y"])
+    page.mouse.click(pelosi["x"], pelosi["y"])
+    page.wait_for_function("() => location.search.includes('day=2022-08-02')", timeout=30_000)
+    _idle(page)
+    heading = page.get_by_role("heading", name="What moved it")
+    assert heading.count() >= 1
+    page.get_by_text("Index 2022-08-02 → 2023-02-04").first.wait_for(timeout=30_000)
+
+
 def test_csv_download_arrives(page, tmp_path):
-    page.get_by_role("tab", name="Downloads").click()
+    page.get_by_role("tab", name="Settings and downloads").click()
     button = page.get_by_role("button", name="Daily index with contributions (CSV)")
     with page.expect_download(timeout=30_000) as info:
         button.click()
