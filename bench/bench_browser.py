@@ -26,6 +26,7 @@ import os
 import platform
 import statistics
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from importlib import metadata
@@ -276,8 +277,20 @@ def summary(values: list[float | None]) -> dict[str, float]:
     return {"median": statistics.median(found), "max": max(found)} if found else {}
 
 
+def upload(page: Any, path: Path) -> float:
+    """Upload an events CSV through the sidebar and wait until the chart shows it; returns the seconds it took."""
+    before = page.evaluate(INDEX_CHECKSUM_JS)
+    open_sidebar(page)
+    start = time.perf_counter()
+    page.locator(".st-key-upload input[type=file]").set_input_files(str(path))
+    page.wait_for_function(f"() => {{ const c = ({INDEX_CHECKSUM_JS})(); return c !== null && c !== {before!r}; }}",
+                           timeout=TIMEOUT_MS)
+    page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
+    return time.perf_counter() - start
+
+
 def run(url: str, *, moves: int, loads: int, size: tuple[int, int], phone: bool, patterns: list[str],
-        screenshot: Path | None) -> dict[str, Any]:
+        screenshot: Path | None, events: Path | None = None) -> dict[str, Any]:
     """Warm the server, then time ``loads`` first paints in fresh contexts and ``moves`` slider moves per pattern."""
     from playwright.sync_api import sync_playwright
 
@@ -293,6 +306,7 @@ def run(url: str, *, moves: int, loads: int, size: tuple[int, int], phone: bool,
             counter = FrameCounter()
             counter.attach(page)
             open_app(page, url)
+            uploaded = upload(page, events) if events else None
             if screenshot:
                 screenshot.parent.mkdir(parents=True, exist_ok=True)
                 page.wait_for_timeout(500)
@@ -304,6 +318,7 @@ def run(url: str, *, moves: int, loads: int, size: tuple[int, int], phone: bool,
             browser.close()
     return {
         "chromium": version, "viewport": list(size), "phone": phone,
+        "upload": {"file": str(events), "seconds": uploaded} if events else None,
         "first_paint": {"runs": paints, **{key: summary([p[key] for p in paints])
                                            for key in LOAD_FIGURES}},
         "slider": {pattern: {"slider": f"w_{SLIDER}", "runs": rows,
@@ -335,6 +350,8 @@ def report(result: dict[str, Any]) -> str:
         f"Python {m['python']}",
         f"app: {result['url']} ({'given' if result['given_url'] else 'started here'}); viewport {w}×{h}"
         f"{' (phone)' if result['phone'] else ''}",
+        *([f"uploaded {result['upload']['file']}: chart shows it {result['upload']['seconds']:.1f} s after the "
+           "file is set; the slider series below run on it"] if result.get("upload") else []),
         "",
         f"first chart paint, fresh browser context, warm server ({len(fp['runs'])} loads, from navigation start):",
         f"  first contentful paint          {ms(fp['fcp_ms'])}",
@@ -390,6 +407,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pattern", choices=["both", *PATTERNS], default="both",
                         help="slider series: fresh (each move to a new value), alternate (back and forth), or both")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--upload", type=Path, metavar="CSV",
+                        help="upload this events CSV in the sidebar first; the slider series then run on it")
     args = parser.parse_args(argv)
     if args.moves < 1 or args.loads < 1:
         parser.error("--moves and --loads must be at least 1")
@@ -405,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
     with app_url(args.url, args.port) as url:
         patterns = list(PATTERNS) if args.pattern == "both" else [args.pattern]
         result = run(url, moves=args.moves, loads=args.loads, size=size, phone=args.phone, patterns=patterns,
-                     screenshot=args.screenshot)
+                     screenshot=args.screenshot, events=args.upload)
     result = {"when": dt.datetime.now().isoformat(timespec="seconds"), "url": url, "given_url": bool(args.url),
               "machine": info, **result}
     print(json.dumps(result, indent=2) if args.json else report(result))
