@@ -237,11 +237,11 @@ def slider_keys(value: float, low: float, high: float, step: float, moves: int, 
     return keys
 
 
-def slider_moves(page: Any, moves: int, pattern: str) -> list[dict[str, Any]]:
+def slider_moves(page: Any, moves: int, pattern: str, type_id: str = SLIDER) -> list[dict[str, Any]]:
     """``moves`` key presses on the weight slider (see slider_keys). Per move, ms from the keydown to the rerun
     request sent, the first and last frame received, new index values drawn and idle; bytes and frames received."""
     open_sidebar(page)
-    slider = weight_slider(page, SLIDER)
+    slider = weight_slider(page, type_id)
     slider.focus()
     value, low, high, step = slider.evaluate(
         "e => ['value', 'min', 'max', 'step'].map(a => Number(e[a] ?? e.getAttribute('aria-' + a)))")
@@ -290,7 +290,7 @@ def upload(page: Any, path: Path) -> float:
 
 
 def run(url: str, *, moves: int, loads: int, size: tuple[int, int], phone: bool, patterns: list[str],
-        screenshot: Path | None, events: Path | None = None) -> dict[str, Any]:
+        screenshot: Path | None, events: Path | None = None, type_id: str = SLIDER) -> dict[str, Any]:
     """Warm the server, then time ``loads`` first paints in fresh contexts and ``moves`` slider moves per pattern."""
     from playwright.sync_api import sync_playwright
 
@@ -311,7 +311,7 @@ def run(url: str, *, moves: int, loads: int, size: tuple[int, int], phone: bool,
                 screenshot.parent.mkdir(parents=True, exist_ok=True)
                 page.wait_for_timeout(500)
                 page.screenshot(path=screenshot)
-            series = {pattern: slider_moves(page, moves, pattern) for pattern in patterns}
+            series = {pattern: slider_moves(page, moves, pattern, type_id) for pattern in patterns}
             check = cross_check(page, counter)
             version = browser.version
         finally:
@@ -321,7 +321,7 @@ def run(url: str, *, moves: int, loads: int, size: tuple[int, int], phone: bool,
         "upload": {"file": str(events), "seconds": uploaded} if events else None,
         "first_paint": {"runs": paints, **{key: summary([p[key] for p in paints])
                                            for key in LOAD_FIGURES}},
-        "slider": {pattern: {"slider": f"w_{SLIDER}", "runs": rows,
+        "slider": {pattern: {"slider": f"w_{type_id}", "runs": rows,
                              **{key: summary([r[key] for r in rows]) for key in MOVE_FIGURES}}
                    for pattern, rows in series.items()},
         "websocket_cross_check": check,
@@ -409,6 +409,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--upload", type=Path, metavar="CSV",
                         help="upload this events CSV in the sidebar first; the slider series then run on it")
+    parser.add_argument("--slider", default=SLIDER, metavar="TYPE",
+                        help=f"the event type whose weight slider is moved (default {SLIDER}; pick one the data has)")
     args = parser.parse_args(argv)
     if args.moves < 1 or args.loads < 1:
         parser.error("--moves and --loads must be at least 1")
@@ -424,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     with app_url(args.url, args.port) as url:
         patterns = list(PATTERNS) if args.pattern == "both" else [args.pattern]
         result = run(url, moves=args.moves, loads=args.loads, size=size, phone=args.phone, patterns=patterns,
-                     screenshot=args.screenshot, events=args.upload)
+                     screenshot=args.screenshot, events=args.upload, type_id=args.slider)
     result = {"when": dt.datetime.now().isoformat(timespec="seconds"), "url": url, "given_url": bool(args.url),
               "machine": info, **result}
     print(json.dumps(result, indent=2) if args.json else report(result))
