@@ -6,9 +6,11 @@ import argparse
 import datetime as dt
 import math
 import sys
+import tomllib
 from pathlib import Path
 
 from tension.events import check_date, plain_number
+from tension.taxonomy import type_ids
 
 
 class UsageError(Exception):
@@ -56,3 +58,29 @@ def write_output(data: bytes, out: Path | None) -> None:
         sys.stdout.flush()
     else:
         out.write_bytes(data)
+
+
+def read_weights(path: Path) -> dict[str, float]:
+    """Weights from a TOML file: ``type = weight`` lines, at the top level or under ``[weights]``."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read weights file ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{path}: not valid TOML ({exc})") from None
+    table = data.get("weights", data)
+    if not isinstance(table, dict):
+        raise UsageError(f"{path}: 'weights' must be a table ([weights] followed by 'type = weight' lines), "
+                         f"got {table!r}")
+    if table is not data and len(data) > 1:
+        others = ", ".join(repr(k) for k in data if k != "weights")
+        raise UsageError(f"{path}: give the weights either at the top level or under [weights], not both "
+                         f"(found {others} outside [weights])")
+    out = {}
+    for key, value in table.items():
+        if key not in type_ids():
+            raise UsageError(f"{path}: unknown event type {key!r}; known types: {', '.join(type_ids())}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise UsageError(f"{path}: weight for {key!r} must be a finite number, got {value!r}")
+        out[key] = float(value)
+    return out

@@ -3,43 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
-import tomllib
 from pathlib import Path
 
-from tension.cli.common import UsageError, date_arg, finite_float, half_life_arg, positive_float, write_output
+from tension.cli.common import (
+    date_arg,
+    finite_float,
+    half_life_arg,
+    positive_float,
+    read_weights,
+    write_output,
+)
 from tension.cli.inputs import load_scoring_input
 from tension.export import export_csv
 from tension.index import DEFAULT_HALF_LIFE, DEFAULT_SCALE, DEFAULT_TONE_WEIGHT, compute_index
-from tension.taxonomy import type_ids
 from tension.tone.scorers import scorer
-
-
-def read_weights(path: Path) -> dict[str, float]:
-    """Weights from a TOML file: ``type = weight`` lines, at the top level or under ``[weights]``."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read weights file ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path}: not valid TOML ({exc})") from None
-    table = data.get("weights", data)
-    if not isinstance(table, dict):
-        raise UsageError(f"{path}: 'weights' must be a table ([weights] followed by 'type = weight' lines), "
-                         f"got {table!r}")
-    if table is not data and len(data) > 1:
-        others = ", ".join(repr(k) for k in data if k != "weights")
-        raise UsageError(f"{path}: give the weights either at the top level or under [weights], not both "
-                         f"(found {others} outside [weights])")
-    out = {}
-    for key, value in table.items():
-        if key not in type_ids():
-            raise UsageError(f"{path}: unknown event type {key!r}; known types: {', '.join(type_ids())}")
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise UsageError(f"{path}: weight for {key!r} must be a finite number, got {value!r}")
-        out[key] = float(value)
-    return out
 
 
 def _score(args: argparse.Namespace) -> int:
