@@ -30,6 +30,8 @@ INDEX_LINE = "#1A1A1A"
 PULSE_LINE = "#009E73"
 COMPARE_LINE = "#6A3D9A"
 DAY_LINE = "#444444"
+#: Fill of the weight uncertainty band (the index line's grey, light).
+BAND_FILL = "rgba(26, 26, 26, 0.14)"
 #: Band colour of each level, from confrontation (vermillion) to friendly (blue).
 LEVEL_COLOURS = {
     "confrontation": "#D55E00",
@@ -305,17 +307,40 @@ def _overview(index: pl.DataFrame, points: int = OVERVIEW_POINTS) -> go.Scatter:
                       showlegend=False, hoverinfo="skip", line={"color": "#9A9A9A", "width": 1})
 
 
+def _alert_markers(alerts: pl.DataFrame) -> list[go.Scatter]:
+    """Triangles above (cooperative) or below (confrontational) the index on alert days; not click targets."""
+    out = []
+    for direction, symbol, colour, offset in (("cooperative", "triangle-up", COOPERATION, 0.9),
+                                              ("confrontational", "triangle-down", CONFRONTATION, -0.9)):
+        part = alerts.filter(pl.col("direction") == direction)
+        if part.height:
+            out.append(go.Scatter(x=_iso(part["date"]), y=_f32(part["y"].to_numpy() + offset), mode="markers",
+                                  name=f"alert: {direction}", legendrank=6, xaxis="x2",
+                                  marker={"symbol": symbol, "size": 11, "color": colour,
+                                          "line": {"color": "#1A1A1A", "width": 1}},
+                                  hovertemplate=f"%{{x|%Y-%m-%d}} · {direction} alert<extra></extra>"))
+    return out
+
+
 def index_figure(index: pl.DataFrame, events: pl.DataFrame | None = None, pulse: pl.DataFrame | None = None,
                  *, title: str = "China–US relations index", height: int = 460, day: dt.date | None = None,
                  landmarks: int = 0, bound_note: bool = True, compare: pl.DataFrame | None = None,
                  compare_name: str = "comparison", max_markers: int = MAX_MARKERS,
-                 max_points: int = MAX_POINTS) -> go.Figure:
+                 max_points: int = MAX_POINTS, band: pl.DataFrame | None = None,
+                 alerts: pl.DataFrame | None = None) -> go.Figure:
     """The daily index (a line, the only trace in the range slider) over the six level bands, with clickable event
-    markers; optional ``pulse`` and ``compare`` lines (date, index), a ``day`` marker and ``landmarks`` labels."""
+    markers; optional ``pulse`` and ``compare`` lines (date, index), a ``day`` marker, ``landmarks`` labels, a
+    ``band`` (date, index_low, index_high: the weight uncertainty band) and ``alerts`` (date, direction) markers."""
     # Lines first, markers on top: the markers are the click targets (the lines take no clicks, and the index
     # line no hover either, since it passes through every marker); the markers' hover shows their day's index.
-    traces = [_line(index, "index", max_points, name="index", legendrank=1, xaxis="x2",
-                    line={"color": INDEX_LINE, "width": 1.6}, hoverinfo="skip")]
+    traces = []
+    if band is not None and band.height:
+        traces += [_line(band, "index_low", max_points, name="5–95 % over plausible weights", legendrank=5,
+                         xaxis="x2", line={"width": 0}, showlegend=False, hoverinfo="skip"),
+                   _line(band, "index_high", max_points, name="5–95 % over plausible weights", legendrank=5,
+                         xaxis="x2", line={"width": 0}, fill="tonexty", fillcolor=BAND_FILL, hoverinfo="skip")]
+    traces.append(_line(index, "index", max_points, name="index", legendrank=1, xaxis="x2",
+                        line={"color": INDEX_LINE, "width": 1.6}, hoverinfo="skip"))
     for frame, name, colour in ((pulse, "pulse", PULSE_LINE), (compare, compare_name, COMPARE_LINE)):
         if frame is not None and frame.height:
             traces.append(_line(frame, "index", max_points, name=name, legendrank=2, xaxis="x2",
@@ -326,6 +351,8 @@ def index_figure(index: pl.DataFrame, events: pl.DataFrame | None = None, pulse:
         marks = events.select("date", "type", "summary", "value").join(
             index.select("date", y=pl.col("index")), on="date", how="inner")
         traces += _event_markers(marks, max_markers)
+    if alerts is not None and alerts.height:
+        traces += _alert_markers(alerts.join(index.select("date", y=pl.col("index")), on="date", how="inner"))
     if index.height:
         traces.append(_overview(index))
     shapes = [{"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": low, "y1": high,

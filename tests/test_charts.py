@@ -375,3 +375,21 @@ def test_safe_text_wraps_and_escapes():
     assert charts.safe_text(None) == ""
     text = charts.safe_text("<script>" + " word" * 30, width=40)
     assert "<script>" not in text and "&lt;script&gt;" in text and text.count("<br>") >= 3
+
+
+def test_band_is_drawn_between_its_bounds_and_alerts_sit_on_their_side(sample):
+    index, events = sample
+    band = index.select("date", index_low=pl.col("index") - 1.0, index_high=pl.col("index") + 1.0)
+    day = index["date"][len(index) // 2]
+    alerts = pl.DataFrame({"date": [day, index["date"][0]], "direction": ["cooperative", "confrontational"]})
+    fig = charts.index_figure(index, events, band=band, alerts=alerts)
+    low, high = (t for t in fig.data if t.name == "5–95 % over plausible weights")
+    assert high.fill == "tonexty" and not low.showlegend
+    assert np.allclose(np.asarray(high.y, dtype=float) - np.asarray(low.y, dtype=float), 2.0, atol=1e-5)
+    up, down = trace(fig, "alert: cooperative"), trace(fig, "alert: confrontational")
+    at_day = index.filter(pl.col("date") == day)["index"][0]
+    assert up.marker.symbol == "triangle-up" and float(up.y[0]) > at_day
+    assert down.marker.symbol == "triangle-down" and float(down.y[0]) < index["index"][0]
+    assert {t.xaxis for t in fig.data if t.name != "index (overview)"} == {"x2"}  # not in the range slider
+    plain = charts.index_figure(index, events)
+    assert not any(str(t.name).startswith(("alert", "5–95")) for t in plain.data)
