@@ -1,8 +1,8 @@
 """The command line: ``python -m tension COMMAND ...``; a thin layer over the library.
 
-One module per command family (``score``, ``feeds``, ``text``, ``tone``), shared helpers in ``common``; each command
-is registered by an ``add_*`` function. Bad input prints one message per problem on stderr and exits with status 2,
-never a traceback.
+One module per command family (``score``, ``feeds``, ``update``, ``text``, ``tone``), shared helpers in
+``common``; each command is registered by an ``add_*`` function. Bad input prints one message per problem on stderr
+and exits with status 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from tension.cli.feeds import add_gdelt_sql, add_import_gdelt, add_import_icews
 from tension.cli.score import add_score
 from tension.cli.text import add_extract, add_timeline
 from tension.cli.tone import add_tone_eval, add_tone_train
+from tension.cli.update import add_update_gdelt
 from tension.events import EventDataError
 
 #: Every command's registration function; a new command adds one line here.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     add_score, add_extract, add_timeline, add_import_gdelt, add_import_icews, add_gdelt_sql, add_tone_eval,
-    add_tone_train,
+    add_tone_train, add_update_gdelt,
 )
 
 
