@@ -11,7 +11,8 @@ import tension
 from tension.dashboard import md_escape, problems_frame
 from tension.events import EventDataError
 from tension.sources.article import events_from_text
-from tension.sources.timeline import accepted_from_review, add_to_working, events_from_timeline, review_table
+from tension.sources.review import index_change, review_candidates, touched_dates
+from tension.sources.timeline import accepted_from_review, add_to_working, events_from_timeline
 
 BUNDLED = Path(__file__).resolve().parent.parent / "data" / "events.csv"
 EDITABLE = ("accept", "date", "type", "actor", "target", "summary", "statement", "salience")
@@ -32,10 +33,24 @@ def working_events() -> tuple[pl.DataFrame, str]:
     return events, st.session_state.get("tension_events_label", "working event set")
 
 
-def latest(events: pl.DataFrame) -> tuple[str, float, str]:
-    """Date, value and level of the latest index of ``events``."""
-    row = tension.compute_index(events).row(-1, named=True)
-    return str(row["date"]), float(row["index"]), str(row["level"])
+def show_change(before: pl.DataFrame, after: pl.DataFrame, accepted: pl.DataFrame) -> None:
+    """The index before and after the import on the days the added events touch (the largest change as metrics,
+    every touched day in a table), not on the record's last day where an old event's effect has decayed."""
+    change = index_change(before, after, touched_dates(accepted))
+    if change.height == 0:
+        return
+    top = change.sort(pl.col("change").abs(), descending=True, nulls_last=True).row(0, named=True)
+    left, right = st.columns(2)
+    day = str(top["date"])
+    if top["before"] is None:
+        left.metric(f"Index before ({day})", "—", help="the working set had no index on this day")
+    else:
+        left.metric(f"Index before ({day})", f"{top['before']:+.2f}", help=top["level_before"])
+    right.metric(f"Index after ({day})", f"{top['after']:+.2f}",
+                 delta=None if top["change"] is None else f"{top['change']:+.2f}", help=top["level_after"])
+    if change.height > 1:
+        st.caption("Index before and after on every day the added events touch:")
+        st.dataframe(change, hide_index=True, key="text_change")
 
 
 def problems(message: str, exc: EventDataError) -> None:
@@ -54,7 +69,8 @@ def as_polars(edited: object) -> pl.DataFrame:
 st.set_page_config(page_title="tension · import an article or a timeline", layout="wide")
 st.title("Import an article or a timeline")
 st.caption("Paste a news article or a dated timeline. The rules code it into candidate events; review them, "
-           "tick the ones to keep and add them to the working event set. Nothing is added without review.")
+           "tick the ones to keep and add them to the working event set. Nothing is added without review. "
+           "Background mentions, events already in the working set and undated mentions start unticked.")
 
 kind = st.radio("What are you pasting?", ["News article", "Timeline (one dated line per event, or CSV)"],
                 key="text_kind", horizontal=True)
@@ -83,7 +99,8 @@ if st.button("Code the text", key="text_code", type="primary"):
         except ValueError as exc:
             st.error(md_escape(str(exc)))
         else:
-            st.session_state["text_candidates"] = review_table(found)
+            working, _ = working_events()
+            st.session_state["text_candidates"] = review_candidates(found, working, published)
 
 candidates = st.session_state.get("text_candidates")
 if candidates is not None:
@@ -94,6 +111,14 @@ if candidates is not None:
         st.subheader(f"{candidates.height} candidate events")
         if untyped:
             st.warning(f"{untyped} line(s) matched no rule: choose a type for them or leave them unticked.")
+        reasons = candidates["review"].fill_null("")
+        counts = {label: int(reasons.str.contains(key).sum()) for key, label in (
+            ("background", "background (outside the article's own days)"),
+            ("already in the record", "already in the working set"),
+            ("undated", "undated (give a date before ticking)"))}
+        if any(counts.values()):
+            st.info("Unticked to protect the record: " + ", ".join(f"{n} {label}" for label, n in counts.items()
+                                                                    if n) + ". See the review column.")
         edited = st.data_editor(
             candidates, key="text_editor", hide_index=True, num_rows="fixed",
             disabled=[c for c in candidates.columns if c not in EDITABLE],
@@ -104,6 +129,7 @@ if candidates is not None:
                 "salience": st.column_config.NumberColumn("salience", min_value=0.1, max_value=2.0, step=0.1),
                 "tone": st.column_config.NumberColumn("tone", format="%+.2f"),
                 "sentence": st.column_config.TextColumn("sentence", width="large"),
+                "review": st.column_config.TextColumn("review", help="why the row starts unticked"),
             })
         if st.button("Add accepted events", key="text_add"):
             working, label = working_events()
@@ -114,17 +140,12 @@ if candidates is not None:
             except ValueError as exc:
                 st.error(md_escape(str(exc)))
             else:
-                before = latest(working)
                 combined = add_to_working(working, accepted)
-                after = latest(combined)
                 st.session_state["tension_events"] = combined
                 st.session_state["tension_events_label"] = f"{label} + {accepted.height} imported events"
                 st.session_state.pop("text_candidates", None)
                 st.success(f"Added {accepted.height} events; the working set now has {combined.height}.")
-                left, right = st.columns(2)
-                left.metric(f"Index before ({before[0]})", f"{before[1]:+.2f}", help=before[2])
-                right.metric(f"Index after ({after[0]})", f"{after[1]:+.2f}", delta=f"{after[1] - before[1]:+.2f}",
-                             help=after[2])
+                show_change(working, combined, accepted)
 
 working, label = working_events()
 st.text(f"Working event set: {label}, {working.height} events.")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tension.sources.dates import find_dates, month_number, same_period, shift_months
+from tension.sources.dates import find_dates, find_offsets, month_number, same_period, shift_months
 
 FRIDAY = dt.date(2023, 6, 16)  # the seed article's publication day, a Friday
 
@@ -81,3 +81,21 @@ def test_past_weekday_is_within_the_last_week_and_has_that_name(published, weekd
     delta = (published - found[0].date).days
     assert 0 <= delta <= 6
     assert found[0].date.strftime("%A") == weekday
+
+
+@pytest.mark.parametrize(("sentence", "days", "joins"), [
+    ("China levied the tariff two days after Trump raised his", 2, True),
+    ("The sanctions came a week before the summit", -7, True),
+    ("Two days later, Beijing retaliated", 2, False),
+    ("Three days earlier, the ministry had warned", -3, False),
+    ("The next day, the ministry responded", 1, False),
+    ("It responded the day after the vote", 1, True),
+])
+def test_relative_offsets(sentence, days, joins):
+    (offset,) = find_offsets(sentence)
+    assert (offset.days, offset.joins) == (days, joins)
+    assert sentence[offset.start:offset.end] == offset.text
+
+
+def test_no_offset_in_plain_text():
+    assert find_offsets("Two officials met after the summit for days.") == []

@@ -1,9 +1,10 @@
 """From news text to candidate events: sentences, rule-based event types, actors, dates and toned quotes.
 
 ``events_from_text(text, published)`` returns an event frame of *candidates* for review: the event columns plus
-``date_precision`` (day / month / year; ``date`` is the first day of the period), ``date_text`` (the words that
-dated it), ``sentence``, ``sentence_no``, ``trigger`` (the words that typed it), ``speaker`` and ``tone`` (for
-statements) and ``also_in`` (sentences of merged duplicates). The rules and the gazetteer are data files
+``date_precision`` (day / month / year; ``date`` is the first day of the period; ``none`` with ``date`` empty for a
+mention whose sentence gives no date), ``date_text`` (the words that dated it), ``sentence``, ``sentence_no``,
+``trigger`` (the words that typed it), ``speaker`` and ``tone`` (for statements) and ``also_in`` (sentences of
+merged duplicates). The rules and the gazetteer are data files
 (tension/data/event_patterns.tsv, gazetteer.tsv); docs/text.md documents every step.
 """
 
@@ -19,18 +20,22 @@ from pathlib import Path
 
 import polars as pl
 
-from tension.sources.dates import DateMention, clause_is_future, find_dates, same_period
+from tension.sources.dates import DateMention, Offset, clause_is_future, find_dates, find_offsets, same_period
 from tension.taxonomy import TYPES, type_ids
 from tension.tone import rules as tone_module
 
 TOPIC = "topic"  # the patterns file's marker for topic cues (not an event type)
 #: Types where the two parties are interchangeable ("A met B" is "B met A") when merging duplicates.
 SYMMETRIC = frozenset({"talks", "phone_call", "agreement", "cooperation"})
-PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+PRECISION_RANK = {"day": 0, "month": 1, "year": 2, "none": 3}
+UNDATED = "(no date in the sentence: give one in review)"
 SPEECH_VERBS = re.compile(r"\b(?:said|says|say|saying|added|adding|told|tells|stated|stating|stressed|noted|warned|"
                           r"urged|responded|declared|remarked|asserted|insisted|wrote|posted|according to)\b")
 CARRY_CUES = re.compile(r"^\s*(?:He|She|They|It|This|That|These)\b|\b(?:then|the move|in response|in retaliation|"
                         r"responded|retaliated)\b")
+#: Verbs that open a reported clause ("X said (that) Y did Z"): its subject is Y, not X.
+REPORTING = re.compile(r"\b(?:said|says|say|saying|told|tells|stated|stressed|noted|warned|insisted|declared|"
+                       r"asserted|announced that|added that|according to)\b")
 PRONOUN_SUBJECT = re.compile(r"^\s*(?:He|She)\b")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gen", "sen", "rep", "gov", "lt", "col", "adm", "st", "jr", "sr", "no",
                   "jan", "feb", "aug", "sept", "sep", "oct", "nov", "dec", "vs", "etc", "prof", "corp", "inc", "co"}
@@ -125,9 +130,9 @@ def load_gazetteer(path: Path | None = None) -> tuple[Entry, ...]:
     path = path or _data_path("gazetteer.tsv")
     entries = []
     for number, row in _read_tsv(path):
-        if row["kind"] not in {"person", "institution", "country", "expert"}:
+        if row["kind"] not in {"person", "institution", "country", "expert", "third"}:
             raise ValueError(f"{path}, line {number}, column 'kind': {row['kind']!r} is not person, institution, "
-                             "country or expert")
+                             "country, expert or third")
         try:
             salience = float(row["salience"])
         except ValueError:
@@ -210,23 +215,82 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(b[0] - a[1], a[0] - b[1], 0)
 
 
-def choose_parties(span: tuple[int, int], mentions: list[Span]) -> tuple[Entry | None, Entry | None]:
+_PREPOSITION = re.compile(r"\b(?:against|on|upon|with|to|from|of|for|toward|towards|at|between|over|about|by|into|"
+                          r"amid|after|before|than|like|in|including|and|or)\s+(?:the\s+|a\s+|an\s+)?$",
+                          re.IGNORECASE)
+_PASSIVE_BY = re.compile(r"^[^,;:]{0,80}\bby\s+(?:the\s+)?$", re.IGNORECASE)
+_FOREIGN = frozenset({"expert", "third"})
+
+
+def _acting(mentions: list[Span]) -> list[Span]:
+    """Mentions that can act or be targeted: officials, institutions and the two countries (not experts or third
+    countries)."""
+    return [m for m in mentions if m.entry is not None and m.entry.kind not in _FOREIGN]
+
+
+def clause_subject(sentence: str, span: tuple[int, int], mentions: list[Span]) -> Span | None:
+    """The grammatical subject of the clause that holds the trigger at ``span``: the first acting mention of that
+    clause before the trigger that does not follow a preposition ("sanctions *against* the U.S.") and is not part of
+    a compound ("China-U.S. trade war"). The clause starts
+    at the sentence, after the last speech verb before the trigger ("X said *Y did Z*") or after a semicolon; None
+    when no such mention precedes the trigger."""
+    start = max([v.end() for v in REPORTING.finditer(sentence, 0, span[0])] +
+                [m.end() for m in re.finditer(";", sentence[:span[0]])], default=0)
+    for m in _acting(mentions):
+        if m.start < start or m.end > span[0]:
+            continue
+        if _PREPOSITION.search(sentence[max(0, m.start - 30):m.start]):
+            continue
+        if sentence[m.end:m.end + 1] in {"-", "–"} or sentence[max(0, m.start - 1):m.start] in {"-", "–"}:
+            continue  # "China-U.S. trade war": a compound modifier, not a subject
+        return m
+    return None
+
+
+def passive_agent(sentence: str, span: tuple[int, int], mentions: list[Span]) -> Span | None:
+    """The agent of a passive trigger: an acting mention right after 'by' within 80 characters after the trigger and
+    in its clause ("sanctions were imposed on Chinese officials by the Treasury"), else None."""
+    for m in _acting(mentions):
+        if m.start >= span[1] and _PASSIVE_BY.match(sentence[span[1]:m.start]):
+            return m
+    return None
+
+
+def choose_parties(span: tuple[int, int], mentions: list[Span], sentence: str | None = None
+                   ) -> tuple[Entry | None, Entry | None]:
     """Actor and target of the event whose trigger is ``span``.
 
     The object is the first person (else institution, else country) mentioned inside the trigger or within 40
-    characters after it; the actor is the nearest
-    mention before the trigger from the other country than the object (a country name upgraded to the nearest
-    official of that country before it), else the first mention after; the target is the object, else the
-    nearest mention of the other country (officials preferred), else the other side of the dyad.
+    characters after it. With the sentence given, grammar comes first: the agent of a passive ("by the Treasury")
+    acts, else the subject of the trigger's clause acts when it is of the other country than the object (see
+    ``clause_subject``). Otherwise the actor is the nearest mention before the trigger from the other country than
+    the object (a country name upgraded to the nearest official of that country before it), else the first mention
+    after. The target is the object, else the nearest mention of the other country (officials preferred), else the
+    other side of the dyad. Experts and third countries never act or are targeted.
     """
-    parties = [m for m in mentions if m.entry is not None and m.entry.kind != "expert"]
+    parties = _acting(mentions)
     near = [m for m in parties if m.end > span[0] and m.start <= span[1] + 40]
     rank = {"person": 0, "institution": 1, "country": 2}
     obj = min(near, key=lambda m: (rank[m.entry.kind], m.start)).entry if near and near[0].entry else None
     before = [m for m in parties if m.end <= span[0] and m.entry is not None
               and (obj is None or m.entry.actor[:3] != obj.actor[:3])]
     actor: Entry | None = None
-    if before:
+    grammar = None
+    if sentence is not None:
+        grammar = passive_agent(sentence, span, mentions) or clause_subject(sentence, span, mentions)
+        if grammar is not None and grammar.entry is not None and obj is not None and \
+                grammar.entry.actor[:3] == obj.actor[:3]:
+            if grammar.start >= span[1]:  # passive agent of the object's own country: the object is not a target
+                obj = None
+            else:
+                grammar = None
+    if grammar is not None and grammar.entry is not None:
+        actor = grammar.entry
+        if actor.kind == "country":
+            same = [m for m in parties if m.entry is not None and m.entry.kind != "country"
+                    and m.end <= span[0] and m.entry.actor[:3] == actor.actor[:3]]
+            actor = same[-1].entry if same else actor
+    elif before:
         actor = before[-1].entry
         if actor is not None and actor.kind == "country":
             same = [m for m in before if m.entry is not None and m.entry.kind != "country"
@@ -246,6 +310,19 @@ def choose_parties(span: tuple[int, int], mentions: list[Span]) -> tuple[Entry |
         return actor, min(pool, key=lambda m: _gap(span, (m.start, m.end))).entry
     other = {"USA": "CHN", "CHN": "USA"}.get(actor.actor[:3])
     return actor, (Entry(other, other, "country", 1.0) if other else None)
+
+
+def involves_both_sides(span: tuple[int, int], mentions: list[Span], actor: Entry | None) -> bool:
+    """False when the event is aimed at a third country (its object, the first mention within 40 characters after
+    the trigger, is one) or the sentence names a third country and nothing of the other side than the actor."""
+    near = [m for m in mentions if m.entry is not None and m.entry.kind != "expert"
+            and m.end > span[0] and m.start <= span[1] + 40]
+    if near and near[0].entry is not None and near[0].entry.kind == "third":
+        return False
+    thirds = [m for m in mentions if m.entry is not None and m.entry.kind == "third"]
+    if not thirds or actor is None:
+        return True
+    return any(m.entry.actor[:3] != actor.actor[:3] for m in _acting(mentions) if m.entry is not None)
 
 
 def nearest_date(span: tuple[int, int], dates: list[DateMention]) -> DateMention | None:
@@ -272,7 +349,7 @@ def find_quotes(sentence: str, mentions: list[Span], previous_person: Entry | No
     if not verbs:
         return None
     verb = min(verbs, key=lambda v: _gap((v.start(), v.end()), quotes[0]))
-    people = [m for m in mentions if m.entry is not None and m.entry.kind != "country"]
+    people = [m for m in mentions if m.entry is not None and m.entry.kind not in {"country", "third"}]
     before = [m for m in people if m.end <= verb.start()]
     after = [m for m in people if m.start >= verb.end()]
     speaker: Entry | None = None
@@ -297,13 +374,16 @@ def _summary(kind: str, actor: str | None, target: str | None, trigger: str) -> 
 def _compatible(a: dict, b: dict) -> bool:
     if a["type"] != b["type"] or a["type"] == "statement":
         return False
-    def agree(x: str | None, y: str | None) -> bool:
-        return x is None or y is None or x == y
+    def agree(x: str | None, y: str | None) -> bool:  # a bare country agrees with any party of that country
+        return x is None or y is None or x == y or (x[:3] == y[:3] and (len(x) == 3 or len(y) == 3))
 
     straight = agree(a["actor"], b["actor"]) and agree(a["target"], b["target"])
     swapped = a["type"] in SYMMETRIC and agree(a["actor"], b["target"]) and agree(a["target"], b["actor"])
     if not (straight or swapped):
         return False
+    if a["date"] is None or b["date"] is None:  # an undated mention (a headline) of the news the text dates
+        dated = a if a["date"] is not None else b
+        return dated["date"] is None or dated["date_precision"] == "day"
     coarse = a if PRECISION_RANK[a["date_precision"]] >= PRECISION_RANK[b["date_precision"]] else b
     fine = b if coarse is a else a
     return same_period(fine["date"], coarse["date"], coarse["date_precision"])
@@ -331,6 +411,45 @@ def merge_duplicates(rows: list[dict]) -> list[dict]:
     return out
 
 
+def _shift(anchor: tuple[dt.date | None, str, str], offset: Offset, sign: int) -> tuple[dt.date | None, str, str]:
+    day, precision, words = anchor
+    if day is None or precision != "day":
+        return anchor
+    return day + dt.timedelta(days=sign * offset.days), "day", f"('{offset.text}' counted from {words})"
+
+
+def date_of(span: tuple[int, int], dates: list[DateMention], offset: Offset | None,
+            carry: tuple[dt.date, str, str] | None) -> tuple[dt.date | None, str, str]:
+    """``(date, precision, date_text)`` of the trigger at ``span``: the nearest date expression of its sentence;
+    with a relative phrase, "X two days after Y" dates X and Y from whichever side is dated (or from ``carry`` for
+    X), "Two days later, X" shifts ``carry``; else ``carry`` (the caller passes it only for a continuing sentence);
+    else undated (``date`` None, precision ``none``)."""
+    carried = (carry[0], carry[1], f"(carried from an earlier sentence: '{carry[2]}')") if carry else None
+    def own(mentions: list[DateMention]) -> tuple[dt.date | None, str, str] | None:
+        m = nearest_date(span, mentions)
+        return (m.date, m.precision, m.text) if m is not None else None
+
+    if offset is not None and offset.joins:
+        first = [d for d in dates if d.end <= offset.start]
+        second = [d for d in dates if d.start >= offset.end]
+        if span[0] < offset.start:
+            found = own(first)
+            if found is None and second:
+                found = _shift(own(second) or carried, offset, +1)  # type: ignore[arg-type]
+            found = found or carried
+        else:
+            found = own(second)
+            anchor = own(first) or carried
+            if found is None and anchor is not None:
+                found = _shift(anchor, offset, -1)
+        if found is not None:
+            return found
+    elif offset is not None and not dates and carried is not None:
+        return _shift(carried, offset, +1)
+    found = own(dates) or carried
+    return found if found is not None else (None, "none", UNDATED)
+
+
 def events_from_text(text: str, published: dt.date, *, source: str | None = None, id_prefix: str = "art",
                      rules: tuple[Rule, ...] | None = None, gazetteer: tuple[Entry, ...] | None = None
                      ) -> pl.DataFrame:
@@ -349,7 +468,9 @@ def events_from_text(text: str, published: dt.date, *, source: str | None = None
         for span in detect(s, rules):
             if not dates and clause_is_future(s, span.start, span.end):
                 continue  # an announced plan with no date: not an event (docs/text.md)
-            actor, target = choose_parties((span.start, span.end), mentions)
+            actor, target = choose_parties((span.start, span.end), mentions, s)
+            if not involves_both_sides((span.start, span.end), mentions, actor):
+                continue  # a US–Philippines call is not a China–US event (docs/text.md)
             assert span.rule is not None
             found.append((span.rule.type, (span.start, span.end), span.text, actor, target, None))
         quote = find_quotes(s, mentions, last_person)
@@ -357,14 +478,10 @@ def events_from_text(text: str, published: dt.date, *, source: str | None = None
             other = {"USA": "CHN", "CHN": "USA"}.get(quote.speaker.actor[:3])
             target = Entry(other, other, "country", 1.0) if other else None
             found.append(("statement", (quote.start, quote.start + 1), "quoted words", quote.speaker, target, quote))
+        offsets = find_offsets(s)
         for kind, span, trigger, actor, target, q in found:
-            mention = nearest_date(span, dates)
-            if mention is not None:
-                day, precision, how = mention.date, mention.precision, mention.text
-            elif carry is not None and CARRY_CUES.search(s):
-                day, precision, how = carry[0], carry[1], f"(carried from an earlier sentence: '{carry[2]}')"
-            else:
-                day, precision, how = published, "day", "(publication date: no date in the sentence)"
+            day, precision, how = date_of(span, dates, offsets[0] if offsets else None,
+                                          carry if carry is not None and (offsets or CARRY_CUES.search(s)) else None)
             rows.append({
                 "date": day, "type": kind, "actor": actor.actor if actor else None,
                 "target": target.actor if target else None,
@@ -395,16 +512,36 @@ def candidates_frame(rows: list[dict], id_prefix: str) -> pl.DataFrame:
     return pl.DataFrame(data, schema=schema) if data else pl.DataFrame(schema=schema)
 
 
-def evaluate(candidates: pl.DataFrame, gold: pl.DataFrame) -> dict[str, float | int]:
-    """Recall and precision of ``candidates`` against ``gold`` (columns date, date_precision, type): a candidate
-    matches a gold event when the type is equal and its date falls in the gold period at the gold's precision,
-    stated no more coarsely than the gold; each gold event matches at most one candidate (greedy, in order)."""
-    free = list(gold.select("date", "date_precision", "type").iter_rows())
+def _side(party: str | None) -> str | None:
+    return party[:3] if party else None
+
+
+def matches(candidate: dict, gold: dict, *, direction: bool = False) -> bool:
+    """Whether a candidate row matches a gold row: same type, its date inside the gold period at the gold's
+    precision and stated no more coarsely; with ``direction``, also the same actor and target countries (either
+    order for talks, calls, agreements and cooperation). A candidate without a date matches nothing."""
+    if candidate["date"] is None or candidate["type"] != gold["type"]:
+        return False
+    precision = candidate["date_precision"] or "day"
+    if PRECISION_RANK[precision] > PRECISION_RANK[gold["date_precision"]] or \
+            not same_period(candidate["date"], gold["date"], gold["date_precision"]):
+        return False
+    if not direction:
+        return True
+    pair = (_side(candidate.get("actor")), _side(candidate.get("target")))
+    wanted = (_side(gold.get("actor")), _side(gold.get("target")))
+    return pair == wanted or (gold["type"] in SYMMETRIC and pair == wanted[::-1])
+
+
+def evaluate(candidates: pl.DataFrame, gold: pl.DataFrame, *, direction: bool = False) -> dict[str, float | int]:
+    """Recall and precision of ``candidates`` against ``gold`` (columns date, date_precision, type; with
+    ``direction`` also actor and target): see ``matches``. Each gold event matches at most one candidate (greedy, in
+    candidate order); every candidate counts, undated ones included."""
+    free = list(gold.iter_rows(named=True))
     hits = 0
-    for day, precision, kind in candidates.select("date", "date_precision", "type").iter_rows():
-        for i, (g_day, g_prec, g_kind) in enumerate(free):
-            if kind == g_kind and PRECISION_RANK[precision] <= PRECISION_RANK[g_prec] and \
-                    same_period(day, g_day, g_prec):
+    for row in candidates.iter_rows(named=True):
+        for i, wanted in enumerate(free):
+            if matches(row, wanted, direction=direction):
                 del free[i]
                 hits += 1
                 break

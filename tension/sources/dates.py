@@ -162,6 +162,46 @@ def find_dates(sentence: str, published: dt.date) -> list[DateMention]:
     return sorted(found, key=lambda d: d.start)
 
 
+_OFFSET = re.compile(r"\b(?:(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a)\s+"
+                     r"(?P<unit>day|week)s?\s+(?P<dir>after|later|before|earlier)\b"
+                     r"|\bthe\s+(?P<near>next|following|previous|preceding)\s+day\b"
+                     r"|\bthe\s+day\s+(?P<rel>after|before)\b)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Offset:
+    """A relative date phrase ("two days after", "a week later", "the next day"): where it is and its shift.
+
+    ``days`` is the shift from the anchor event to the event that the phrase dates; ``joins`` is True when the
+    phrase links two events in one sentence ("X two days after Y": X is the anchor plus two days, Y the anchor),
+    False when it dates from an earlier sentence ("Two days later, X")."""
+
+    start: int
+    end: int
+    text: str
+    days: int
+    joins: bool
+
+
+def find_offsets(sentence: str) -> list[Offset]:
+    """Every relative date phrase in ``sentence``, in order of position."""
+    out = []
+    for m in _OFFSET.finditer(sentence):
+        g = m.groupdict()
+        if g["near"]:
+            days, joins = (1 if g["near"].lower() in {"next", "following"} else -1), False
+        elif g["rel"]:
+            days, joins = (1 if g["rel"].lower() == "after" else -1), True
+        else:
+            n = NUMBERS.get(g["n"].lower()) or int(g["n"])
+            n *= 7 if g["unit"].lower() == "week" else 1
+            direction = g["dir"].lower()
+            days = n if direction in {"after", "later"} else -n
+            joins = direction in {"after", "before"}
+        out.append(Offset(m.start(), m.end(), m.group(0), days, joins))
+    return out
+
+
 def same_period(day: dt.date, other: dt.date, precision: str) -> bool:
     """Whether two dates fall in the same day, month or year (``precision``)."""
     if precision == "year":
