@@ -1,6 +1,6 @@
 """The command line: ``python -m tension COMMAND ...``; a thin layer over the library.
 
-One module per command family (``score``, ``feeds``, ``update``, ``text``, ``tone``), shared helpers in
+One module per command family (``score``, ``feeds``, ``update``, ``text``, ``tone``, ``analysis``), shared helpers in
 ``common``; each command is registered by an ``add_*`` function. Bad input prints one message per problem on stderr
 and exits with status 2, never a traceback.
 """
@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from tension.cli.analysis import add_alerts
 from tension.cli.common import UsageError
 from tension.cli.feeds import add_gdelt_sql, add_import_gdelt, add_import_icews
 from tension.cli.score import add_score
@@ -22,7 +23,7 @@ from tension.events import EventDataError
 #: Every command's registration function; a new command adds one line here.
 COMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     add_score, add_extract, add_timeline, add_import_gdelt, add_import_icews, add_gdelt_sql, add_tone_eval,
-    add_tone_train, add_update_gdelt,
+    add_tone_train, add_update_gdelt, add_alerts,
 )
 
 
