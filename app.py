@@ -23,8 +23,8 @@ DATA = HERE / "data" / "events.csv"
 BUNDLED_LABEL = "Bundled China–US record (data/events.csv)"
 GROUPS = (("cooperative", "Cooperative"), ("neutral", "Neutral"), ("confrontational", "Confrontational"))
 URL = "query-params"
-TABS = ("How the index works", "Contributions by type", "Statement tone", "Events", "Tone of a statement",
-        "Settings and downloads")
+TABS = ("How the index works", "Alerts", "Contributions by type", "Statement tone", "Events", "Compare periods",
+        "Tone of a statement", "Settings and downloads")
 #: Decimals of floats in the downloads (removes float noise such as −4.199999999999999; sums stay within 1e−8).
 DECIMALS = 9
 #: Rows of the drivers and change tables shown before "show all".
@@ -182,6 +182,37 @@ def pick_day(lo: dt.date, hi: dt.date) -> None:
         st.session_state["chg_dates"] = (min(clicks), max(clicks))
 
 
+def pin_scenario(weights: dict[str, float], tone_weight: float, half_life: float, scorer: str) -> None:
+    """Keep the current settings as scenario A (in the session and the URL)."""
+    scale = (st.session_state.get("scale_fitted") if st.session_state.get("scale_auto")
+             else st.session_state.get("scale")) or tension.DEFAULT_SCALE
+    text = dash.encode_scenario(weights, tone_weight=tone_weight, half_life=half_life, scale=float(scale),
+                                scorer=scorer)
+    st.session_state["scenario_a"] = text
+    st.query_params["scenario_a"] = text
+
+
+def clear_scenario() -> None:
+    """Forget scenario A."""
+    st.session_state.pop("scenario_a", None)
+    st.query_params.pop("scenario_a", None)
+
+
+def scenario_from_url() -> dash.Scenario | None:
+    """Scenario A from the session or the URL (a bad one is dropped with a notice)."""
+    text = st.session_state.get("scenario_a") or st.query_params.get("scenario_a")
+    if not text:
+        return None
+    try:
+        scenario = dash.parse_scenario(text)
+    except ValueError as exc:
+        st.session_state["url_notice"] = f"The link's scenario A was ignored: {exc}."
+        clear_scenario()
+        return None
+    st.session_state["scenario_a"] = text
+    return scenario
+
+
 def on_scale_auto() -> None:
     """Leaving 'fit the scale' starts the number box at the fitted value, so the chart does not jump."""
     if not st.session_state.get("scale_auto") and "scale_fitted" in st.session_state:
@@ -255,6 +286,12 @@ def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, 
     pulse = bar.toggle(f"Show the pulse ({tension.PULSE_HALF_LIFE:g}-day memory)", key="pulse", bind=URL)
     bar.toggle("Label the largest events", True, key="landmarks", bind=URL,
                help="Short labels on the largest events in view.")
+    bar.toggle("Mark alerts (sharp moves)", key="alerts", bind=URL,
+               help="Days when relations moved sharply: a two-sided CUSUM on the daily shocks standardised against "
+               "their past year (docs/alerts.md). The list is in the 'Alerts' tab.")
+    bar.toggle("Weight uncertainty band (5–95 %)", key="band", bind=URL,
+               help="The index under 1,000 plausible weight sets: each weight drawn within the span of the presets "
+               "around your setting, at least ±30 % (docs/uncertainty.md). Also in the index download.")
     bar.toggle("Fit the scale to the data", key="scale_auto", bind=URL, on_change=on_scale_auto,
                help="On: the 99th percentile of |raw| at the default weights maps to ±7.6 (docs/analysis.md); "
                "the default for uploaded and imported events. Off: the number below (300 is calibrated on the "
@@ -273,6 +310,13 @@ def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, 
         for t in (t for t in TYPES if t.group == group):
             weights[t.id] = round(bar.slider(t.label, -10.0, 10.0, defaults[t.id], 0.1, key=f"w_{t.id}",
                                              help=t.definition, bind=URL), 6)
+    bar.header("Compare scenarios")
+    pinned = st.session_state.get("scenario_a")
+    bar.button("Pin these settings as scenario A" if pinned is None else "Pin the current settings as A instead",
+               key="pin_a", on_click=pin_scenario, args=(weights, tone_weight, half_life, scorer), width="stretch",
+               help="Keep these settings as scenario A; move the sliders (B) and compare both lines. A is in the URL.")
+    if pinned is not None:
+        bar.button("Clear scenario A", key="clear_a", on_click=clear_scenario, width="stretch")
     bar.header("Restore a view")
     bar.file_uploader("Settings CSV (from 'Settings and downloads')", type=["csv"], key="settings_upload",
                       on_change=on_settings_upload, max_upload_size=1)
@@ -364,7 +408,8 @@ def change_section(index: pl.DataFrame, scored: pl.DataFrame, half_life: float, 
 
 
 @st.fragment
-def drivers_section(index: pl.DataFrame, scored: pl.DataFrame, half_life: float, lo: dt.date, hi: dt.date) -> None:
+def drivers_section(index: pl.DataFrame, scored: pl.DataFrame, half_life: float, lo: dt.date, hi: dt.date,
+                    memory: pl.DataFrame, weights: dict[str, float], tone_weight: float, scale: float) -> None:
     """The events behind one day's value, largest contributions first, and the check that they add up."""
     st.subheader("Drivers of one day")
     if "day" in st.session_state and not lo <= st.session_state["day"] <= hi:
@@ -388,6 +433,15 @@ def drivers_section(index: pl.DataFrame, scored: pl.DataFrame, half_life: float,
             st.caption(f"The {TOP_ROWS} largest of {why.height:,}; the other {why.height - TOP_ROWS:,} add "
                        f"{rest:+.2f}.")
         ranked_table(rows, "drivers_table")
+    with st.expander(f"How much the index on {day} moves per unit of each weight"):
+        sens = tension.sensitivity(memory, day, weights, tone_weight=tone_weight, scale=scale)
+        st.caption("Exact, from the linear structure: raw moves by the decayed salience of that type (or the decayed "
+                   "tone for the tone weight) per unit of weight; the index by that times the slope of tanh there.")
+        st.dataframe(sens.filter(pl.col("d_raw_per_unit") != 0).select("label", "d_index_per_unit", "d_raw_per_unit"),
+                     hide_index=True, key="sensitivity", column_config={
+                         "label": st.column_config.TextColumn("weight"),
+                         "d_index_per_unit": st.column_config.NumberColumn("index per unit", format="%+.4f"),
+                         "d_raw_per_unit": st.column_config.NumberColumn("raw per unit", format="%+.3f")})
 
 
 @st.fragment
@@ -405,6 +459,58 @@ def events_section(scored: pl.DataFrame, start: dt.date, end: dt.date) -> None:
         "summary": st.column_config.TextColumn(width="large"), "url": st.column_config.LinkColumn("link"),
         "value": st.column_config.NumberColumn(format="%+.2f", help="weight × salience + tone weight × tone"),
         "tone": st.column_config.NumberColumn(format="%+.2f")})
+
+
+@st.fragment
+def periods_section(index: pl.DataFrame, scored: pl.DataFrame, half_life: float, lo: dt.date, hi: dt.date) -> None:
+    """Two periods side by side: mean index and level, events by type, and the top drivers of each."""
+    defaults = dash.default_periods(lo, hi)
+    cols = st.columns(2)
+    picked = []
+    for col, name, default in zip(cols, ("A", "B"), defaults):
+        value = col.date_input(f"Period {name}", default, min_value=lo, max_value=hi, format="YYYY-MM-DD",
+                               key=f"period_{name.lower()}")
+        picked.append(value if isinstance(value, tuple) and len(value) == 2 else default)
+    c = tension.compare_periods(index, scored, picked[0], picked[1], half_life=half_life)
+    for col, name, period in zip(cols, ("A", "B"), (c.a, c.b)):
+        m = col.columns(3)
+        m[0].metric(f"Mean index, {name}", dash.signed(period.mean_index), border=True)
+        m[1].metric("Level", period.level, border=True)
+        m[2].metric("Events", f"{period.n_events:,}", border=True)
+    st.caption(f"B − A: {dash.signed(c.d_mean_index)} index points on average.")
+    st.dataframe(c.by_type, hide_index=True, key="periods_by_type")
+    cols = st.columns(2)
+    for col, name, period in zip(cols, ("A", "B"), (c.a, c.b)):
+        with col:
+            st.caption(f"Top drivers of {name}'s mean raw value ({period.start} to {period.end})")
+            ranked_table(period.drivers, f"periods_drivers_{name.lower()}")
+
+
+def scenario_section(index_a: pl.DataFrame, index_b: pl.DataFrame, start: dt.date, end: dt.date) -> None:
+    """Scenario A (pinned) against B (the sliders): both headlines and their difference over the range."""
+    st.subheader("Scenario A (pinned) and B (your sliders)")
+    diff = tension.scenario_difference(dash.in_range(index_a, start, end), dash.in_range(index_b, start, end))
+    last = diff.row(-1, named=True)
+    cols = st.columns(3)
+    cols[0].metric(f"A on {last['date']}", dash.signed(last["index_a"]), border=True)
+    cols[1].metric(f"B on {last['date']}", dash.signed(last["index_b"]), border=True)
+    cols[2].metric("B − A", dash.signed(last["diff"]), border=True,
+                   help=f"Largest gap in range: {dash.signed(diff['diff'].abs().max())}")
+    st.line_chart(diff.select("date", pl.col("diff").alias("B − A")), x="date", y="B − A", height=160)
+
+
+def alerts_section(found: pl.DataFrame) -> None:
+    """The alert days in range, newest first, with their direction, size and the events that drove them."""
+    years = "" if found.height == 0 else " · per year: " + ", ".join(
+        f"{row['year']}: {row['total']}" for row in tension.analysis.alerts_per_year(found).iter_rows(named=True))
+    st.caption(f"{found.height:,} alerts in range{years}. A two-sided CUSUM on the daily shocks standardised against "
+               "their past year; pure noise gives about 5 a year, so an alert is a prompt to look (docs/alerts.md).")
+    if found.height:
+        shown = found.sort("date", descending=True).select(
+            pl.col("date").dt.to_string("%Y-%m-%d"), "direction", pl.col("size").round(1),
+            pl.col("d_index_7d").round(2).alias("index change, 7 days"), "events")
+        st.dataframe(shown, hide_index=True, key="alerts_table", row_height=60, column_config={
+            "events": st.column_config.TextColumn("what drove it", width="large")})
 
 
 def upload_problems() -> None:
@@ -463,6 +569,7 @@ def index_page() -> None:
     st.session_state["tension_view_key"] = digest
     lo, hi = events["date"].min(), events["date"].max()
     st.session_state["tension_span"] = (lo, hi)
+    scenario = scenario_from_url()  # before the sidebar, which offers to clear it
     weights, tone_weight, scorer, half_life, pulse, (start, end) = sidebar(events, label)
     events = toned(own, digest, scorer)
     memory = decayed(own, digest, scorer, half_life)
@@ -493,21 +600,42 @@ def index_page() -> None:
         short = tension.weigh(decayed(own, digest, scorer, tension.PULSE_HALF_LIFE), weights, tone_weight=tone_weight,
                               scale=scale)
         pulse_line = dash.in_range(short, start, end)
+    band = None
+    if st.session_state.get("band"):
+        ranges = tension.plausible_ranges(weights, tone_weight)
+        band = tension.weight_band(dash.in_range(memory, start, end), ranges, scale=scale)
+    index_a = None
+    if scenario is not None:
+        index_a = tension.weigh(decayed(own, digest, scenario.scorer, scenario.half_life), scenario.weights,
+                                tone_weight=scenario.tone_weight, scale=scenario.scale)
+    found = None
+    if st.session_state.get("alerts") or st.session_state.get("tab") == "Alerts":
+        found = tension.alerts(index, scored=scored, half_life=half_life, tone_weight=tone_weight, scale=scale)
+    marks = None if found is None or not st.session_state.get("alerts") else dash.in_range(found, start, end)
     fig = charts.index_figure(view, dash.in_range(scored, start, end), pulse_line,
                               title="China–US relations index, daily", day=st.session_state.get("day"),
-                              landmarks=6 if st.session_state.get("landmarks", True) else 0)
+                              landmarks=6 if st.session_state.get("landmarks", True) else 0, band=band,
+                              compare=None if index_a is None else dash.in_range(index_a, start, end),
+                              compare_name="scenario A", alerts=marks)
     st.plotly_chart(fig, key="index_chart", on_select=partial(pick_day, start, end), selection_mode="points",
                     config=charts.chart_config("tension-index"))
     st.caption(f"Half-life {dash.format_half_life(half_life)}, scale {scale:g}, tone weight {tone_weight:g}. "
                "Click an event marker to see the drivers of its day; click two to see what moved the index "
-               "between them.")
+               "between them." + (" The grey band: 5–95 % of the index over 1,000 plausible weight sets."
+                                  if band is not None else ""))
     extremes(h)
+    if index_a is not None:
+        scenario_section(index_a, index, start, end)
     change_section(index, scored, half_life, lo, hi, h.date)
-    drivers_section(index, scored, half_life, start, end)
+    drivers_section(index, scored, half_life, start, end, memory, weights, tone_weight, scale)
     # Only the open tab is built (its name is in the URL as ?tab=...); the first is light on purpose.
-    method_tab, charts_tab, tone_tab, events_tab, box_tab, downloads_tab = st.tabs(TABS, key="tab", bind=URL)
+    (method_tab, alerts_tab, charts_tab, tone_tab, events_tab, periods_tab, box_tab,
+     downloads_tab) = st.tabs(TABS, key="tab", bind=URL)
     if method_tab.open:
         method_tab.markdown(dash.method_markdown())
+    if alerts_tab.open and found is not None:
+        with alerts_tab:
+            alerts_section(dash.in_range(found, start, end))
     if charts_tab.open:
         charts_tab.plotly_chart(charts.contributions_figure(view, weights), key="contrib_chart",
                                 config=charts.chart_config("tension-contributions"))
@@ -516,6 +644,9 @@ def index_page() -> None:
     if events_tab.open:
         with events_tab:
             events_section(scored, start, end)
+    if periods_tab.open:
+        with periods_tab:
+            periods_section(index, scored, half_life, lo, hi)
     if box_tab.open:
         with box_tab:
             tone_box()
@@ -523,8 +654,8 @@ def index_page() -> None:
         values = dash.settings(weights, tone_weight=tone_weight, half_life=half_life, scale=scale,
                                start=start, end=end, source=label, tone_scorer=scorer)
         with downloads_tab:
-            downloads(view, dash.in_range(scored, start, end), values)
-
+            downloads(view if band is None else view.join(band, on="date", how="left"),
+                      dash.in_range(scored, start, end), values)
 
 def main() -> None:
     """The pages, named in the page menu; the index is the default page."""

@@ -493,3 +493,54 @@ def ranked_rows(rows: pl.DataFrame) -> pl.DataFrame:
         "type": text("type"),
         "summary": text("summary"),
     })
+
+
+def encode_scenario(weights: dict[str, float], *, tone_weight: float, half_life: float, scale: float,
+                    scorer: str) -> str:
+    """Settings as one URL-safe text: 'tone weight;half-life;scale;scorer;w1,w2,…' (weights in ``type_ids`` order)."""
+    w = resolve_weights(weights)
+    life = "inf" if math.isinf(half_life) else f"{half_life:g}"
+    return f"{tone_weight:g};{life};{scale:g};{scorer};" + ",".join(f"{w[t]:g}" for t in type_ids())
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A pinned set of settings (scenario A of a comparison)."""
+
+    weights: dict[str, float]
+    tone_weight: float
+    half_life: float
+    scale: float
+    scorer: str
+
+
+def parse_scenario(text: str) -> Scenario:
+    """The ``Scenario`` of an ``encode_scenario`` text; ValueError saying what is wrong otherwise."""
+    parts = text.split(";")
+    if len(parts) != 5:
+        raise ValueError("expected 'tone weight;half-life;scale;scorer;weights'")
+    tone_text, life_text, scale_text, scorer, weight_text = parts
+    values = weight_text.split(",")
+    if len(values) != len(type_ids()):
+        raise ValueError(f"expected {len(type_ids())} weights, got {len(values)}")
+    def number(raw: str, what: str, low: float, high: float) -> float:
+        if not _NUMBER.fullmatch(raw) or not low <= float(raw) <= high:
+            raise ValueError(f"{what} {raw!r} is not a number from {low:g} to {high:g}")
+        return float(raw)
+    weights = {t: number(v, f"weight of {t}", -10.0, 10.0) for t, v in zip(type_ids(), values)}
+    half_life = math.inf if life_text == "inf" else number(life_text, "half-life", 0.0, math.inf)
+    if half_life not in half_life_options():
+        raise ValueError(f"half-life {life_text!r} is not one of the dashboard's options")
+    if scorer not in TONE_SCORERS:
+        raise ValueError(f"tone scorer {scorer!r} is not one of {', '.join(TONE_SCORERS)}")
+    return Scenario(weights, number(tone_text, "tone weight", 0.0, 10.0), half_life,
+                    number(scale_text, "scale", 1.0, 1e6), scorer)
+
+
+def default_periods(lo: dt.date, hi: dt.date) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
+    """Two periods to compare: 2019 and 2023 when the data spans both, else its first and second half."""
+    a, b = (dt.date(2019, 1, 1), dt.date(2019, 12, 31)), (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    if lo <= a[0] and b[1] <= hi:
+        return a, b
+    mid = lo + (hi - lo) // 2
+    return (lo, mid), (min(mid + dt.timedelta(days=1), hi), hi)

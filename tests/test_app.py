@@ -67,8 +67,8 @@ def test_default_run(app):
     assert at.slider(key="tone_weight").value == tension.DEFAULT_TONE_WEIGHT
     assert at.select_slider(key="half_life").value == tension.DEFAULT_HALF_LIFE
     assert "index" in trace_names(at) and not any(str(n).startswith("pulse") for n in trace_names(at))
-    assert [t.label for t in at.tabs] == ["How the index works", "Contributions by type", "Statement tone", "Events",
-                                          "Tone of a statement", "Settings and downloads"]
+    assert [t.label for t in at.tabs] == ["How the index works", "Alerts", "Contributions by type", "Statement tone",
+                                          "Events", "Compare periods", "Tone of a statement", "Settings and downloads"]
     assert len(at.get("plotly_chart")) == 1  # only the index: the default tab is text, closed tabs are not built
     assert [b.key for b in at.get("download_button")] == ["dl_template"]  # the sidebar's; the tab is closed
 
@@ -564,3 +564,92 @@ def test_a_semicolon_upload_gets_a_delimiter_hint(app):
 def test_freshness_and_the_page_menu(app):
     at = app.run()
     assert "record ends 2026-06-10" in source(at) and "before today" in source(at)
+
+
+def chart_traces(at: AppTest) -> dict[str, dict]:
+    """The index chart's traces by name."""
+    return {t.get("name"): t for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]}
+
+
+def test_alerts_toggle_marks_the_chart_and_the_tab_lists_them(app):
+    at = app.run()
+    assert not any(str(n).startswith("alert") for n in chart_traces(at))
+    at.toggle(key="alerts").set_value(True).run()
+    assert not at.exception
+    traces = chart_traces(at)
+    assert {"alert: cooperative", "alert: confrontational"} <= set(traces)
+    events = tension.load_events(BUNDLED)
+    found = tension.alerts(tension.compute_index(events), scored=tension.score_events(events))
+    n_marked = sum(len(t["x"]) for name, t in traces.items() if str(name).startswith("alert"))
+    assert n_marked == found.height
+    at.session_state["tab"] = "Alerts"
+    at.run()
+    listed = next(d.value for d in at.dataframe if "direction" in d.value.columns)
+    assert len(listed) == found.height and "2023-02-04" in set(listed["date"])
+
+
+def test_band_toggle_draws_the_band_and_adds_it_to_the_download(app):
+    at = app.run()
+    at.toggle(key="band").set_value(True).run()
+    assert not at.exception
+    traces = chart_traces(at)
+    assert "5–95 % over plausible weights" in traces
+    assert any("5–95 %" in c.value for c in at.caption)
+    at.expander[-1]  # the sensitivity expander exists
+    sens = next(d.value for d in at.dataframe if "index per unit" in str(d.value.columns.tolist())
+                or "d_index_per_unit" in d.value.columns)
+    assert len(sens) > 5
+
+
+def test_sensitivity_table_matches_the_library(app):
+    at = app.run()
+    events = tension.load_events(BUNDLED)
+    daily = tension.decay_daily(tension.aggregate(events))
+    day = events["date"].max()
+    expected = tension.sensitivity(daily, day).filter(pl.col("d_raw_per_unit") != 0)
+    shown = next(d.value for d in at.dataframe if "d_index_per_unit" in d.value.columns)
+    assert list(shown["label"]) == expected["label"].to_list()
+    assert shown["d_index_per_unit"].to_list() == pytest.approx(expected["d_index_per_unit"].to_list())
+
+
+def test_pinned_scenario_survives_the_url_and_compares(app):
+    at = app.run()
+    at.button(key="pin_a").click().run()
+    assert not at.exception
+    pinned = at.session_state["scenario_a"]
+    assert at.query_params["scenario_a"] == [pinned] or at.query_params["scenario_a"] == pinned
+    at.slider(key="w_sanctions").set_value(-2.0).run()
+    assert not at.exception
+    assert "scenario A" in chart_traces(at)
+    a, b = metric(at, "A on"), metric(at, "B on")
+    assert a == bundled_headline()[0] and b == metric(at, "Index on") and a != b
+    assert metric(at, "B − A") == dash.signed(float(b) - float(a)) or abs(
+        float(metric(at, "B − A")) - (float(b) - float(a))) <= 0.011
+    fresh = AppTest.from_file(APP, default_timeout=60)
+    fresh.query_params["scenario_a"] = pinned  # the link carries A
+    fresh.run()
+    assert not fresh.exception and "scenario A" in chart_traces(fresh)
+    assert metric(fresh, "A on") == a
+    fresh.button(key="clear_a").click().run()
+    assert "scenario A" not in chart_traces(fresh) and "scenario_a" not in fresh.query_params
+
+
+def test_a_bad_scenario_in_the_link_is_ignored_with_a_notice(app):
+    app.query_params["scenario_a"] = "3;31;300;diplomatic;1,2"
+    at = app.run()
+    assert not at.exception
+    assert "scenario A" not in chart_traces(at)
+    assert any("scenario A was ignored" in w.value for w in at.warning)
+
+
+def test_compare_periods_tab(app):
+    app.query_params["tab"] = "Compare periods"
+    at = app.run()
+    assert not at.exception
+    events = tension.load_events(BUNDLED)
+    a, b = (dt.date(2019, 1, 1), dt.date(2019, 12, 31)), (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    c = tension.compare_periods(tension.compute_index(events), tension.score_events(events), a, b,
+                                half_life=tension.DEFAULT_HALF_LIFE)
+    assert metric(at, "Mean index, A") == dash.signed(c.a.mean_index)
+    assert metric(at, "Mean index, B") == dash.signed(c.b.mean_index)
+    assert len(at.table) >= 2  # the top drivers of each period
