@@ -478,7 +478,14 @@ def periods_section(index: pl.DataFrame, scored: pl.DataFrame, half_life: float,
         m[1].metric("Level", period.level, border=True)
         m[2].metric("Events", f"{period.n_events:,}", border=True)
     st.caption(f"B − A: {dash.signed(c.d_mean_index)} index points on average.")
-    st.dataframe(c.by_type, hide_index=True, key="periods_by_type")
+    st.dataframe(c.by_type.drop("type"), hide_index=True, key="periods_by_type", column_config={
+        "label": st.column_config.TextColumn("type"),
+        "count_a": st.column_config.NumberColumn("events, A", format="%d"),
+        "count_b": st.column_config.NumberColumn("events, B", format="%d"),
+        "value_a": st.column_config.NumberColumn("sum of values, A", format="%+.1f"),
+        "value_b": st.column_config.NumberColumn("sum of values, B", format="%+.1f"),
+        "contribution_a": st.column_config.NumberColumn("share of mean raw, A", format="%+.2f"),
+        "contribution_b": st.column_config.NumberColumn("share of mean raw, B", format="%+.2f")})
     cols = st.columns(2)
     for col, name, period in zip(cols, ("A", "B"), (c.a, c.b)):
         with col:

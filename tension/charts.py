@@ -316,7 +316,7 @@ def _alert_markers(alerts: pl.DataFrame) -> list[go.Scatter]:
         if part.height:
             out.append(go.Scatter(x=_iso(part["date"]), y=_f32(part["y"].to_numpy() + offset), mode="markers",
                                   name=f"alert: {direction}", legendrank=6, xaxis="x2",
-                                  marker={"symbol": symbol, "size": 11, "color": colour,
+                                  marker={"symbol": symbol, "size": 8, "color": colour,
                                           "line": {"color": "#1A1A1A", "width": 1}},
                                   hovertemplate=f"%{{x|%Y-%m-%d}} · {direction} alert<extra></extra>"))
     return out
