@@ -25,7 +25,8 @@ from tension.sources.store import (
     run_update,
     stored_ids,
 )
-from tests.test_fetch import EXPORTS, STORE_FIX, GdeltServer, gdelt_site, serving, settings_for
+from tests.gdelt_server import EXPORTS, STORE_FIX, GdeltServer, gdelt_site, serving
+from tests.test_fetch import settings_for
 
 START, END = dt.date(2018, 3, 26), dt.date(2018, 3, 28)
 ZIPS = [name + ".zip" for name in EXPORTS]
