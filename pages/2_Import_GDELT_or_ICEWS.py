@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import polars as pl
 import streamlit as st
 
-from tension import compute_index, export_csv
+from tension import compute_index, export_csv, load_events
 from tension.dashboard import files_digest, md_escape
 from tension.sources.feeds import NORMALISATIONS, FeedError, FeedLimits, FeedSummary, saved
+from tension.sources.fetch import DEFAULT_BASE_URL, FetchError, FetchSettings, client
 from tension.sources.gdelt import daily_from_aggregate, is_aggregate, read_gdelt
 from tension.sources.icews import read_icews
+from tension.sources.store import MANIFEST, default_store, last_day, plan_update, run_update
 
 MAX_UPLOAD_MB = 200
+#: The bundled record: a first update starts on its last day.
+RECORD = Path(__file__).resolve().parent.parent / "data" / "events.csv"
+#: At most one update from the page in this time (GDELT publishes a file every 15 minutes).
+UPDATE_EVERY = dt.timedelta(minutes=15)
 #: A shared server unpacks less than the command line: 512 MiB of archive content at most (GDELT zips are ~5-10:1).
 PAGE_LIMITS = FeedLimits(max_bytes=512 * 2**20)
 T = TypeVar("T")
@@ -57,12 +67,75 @@ def read_aggregate(content: bytes, normalisation: str) -> pl.DataFrame | None:
     return memoised("feed_aggregate", (files_digest([("", content)]), normalisation), compute)
 
 
+@st.cache_data(show_spinner=False)
+def record_end() -> dt.date:
+    """The bundled record's last day (shared cache: the bundled record only)."""
+    return load_events(RECORD)["date"].max()
+
+
+@st.cache_resource
+def update_guard() -> dict[str, object]:
+    """One lock for the whole server (one GDELT update at a time) and the time the last one ended."""
+    return {"lock": threading.Lock(), "ended": None}
+
+
+def store_section() -> None:
+    """The local GDELT store (filled by update-gdelt): where it is, how fresh, and an 'Update from GDELT' action."""
+    folder = default_store()
+    last = last_day(folder) if (folder / MANIFEST).exists() else None
+    with st.expander("Keep the GDELT store current (`python -m tension update-gdelt`)", expanded=False):
+        manifest = folder / MANIFEST
+        updated = (dt.datetime.fromtimestamp(manifest.stat().st_mtime, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+                   if manifest.exists() else "never")
+        st.text(f"Store: {folder}\nLast updated: {updated}; newest export in it: {last or 'none'}")
+        first = st.date_input("Fetch from", last or record_end(), min_value=dt.date(2015, 2, 19),
+                              max_value=dt.date.today(), format="YYYY-MM-DD", key="store_from",
+                              help="GDELT 2.0 starts on 2015-02-19; each day is about 96 files of 5–10 MB.")
+        if st.button("Update from GDELT", key="store_update"):
+            update_store(folder, first)
+
+
+def update_store(folder: Path, first: dt.date) -> None:
+    """Run one update with a progress bar (one at a time per server, at most every 15 minutes: GDELT's own pace)."""
+    guard = update_guard()
+    ended = guard["ended"]
+    if isinstance(ended, dt.datetime) and dt.datetime.now(dt.UTC) - ended < UPDATE_EVERY:
+        st.info(f"The store was updated less than {UPDATE_EVERY.seconds // 60} minutes ago; GDELT publishes every "
+                "15 minutes.")
+        return
+    lock = guard["lock"]
+    if not lock.acquire(blocking=False):
+        st.info("Another update is running; try again when it has finished.")
+        return
+    try:
+        settings = FetchSettings(base_url=os.environ.get("TENSION_GDELT_BASE_URL", DEFAULT_BASE_URL))
+        bar = st.progress(0.0, text="Reading GDELT's file lists…")
+        with client(settings) as http:
+            plan = plan_update(http, folder, first, dt.datetime.now(dt.UTC).date(), settings)
+            total = max(plan.bytes, 1)
+            got = [0]
+
+            def progress(n: int) -> None:
+                got[0] += n
+                bar.progress(min(got[0] / total, 1.0), text=f"{got[0] / 1e6:,.1f} of {plan.bytes / 1e6:,.1f} MB")
+
+            report = run_update(http, folder, plan, settings, progress=progress)
+        bar.progress(1.0, text="Done")
+        (st.warning if report.failed else st.success)(md_escape(report.line()))
+    except (FetchError, ValueError, OSError) as exc:
+        st.error(md_escape(f"The update stopped: {exc}"))
+    finally:
+        guard["ended"] = dt.datetime.now(dt.UTC)
+        lock.release()
+
+
 st.set_page_config(page_title="tension · import GDELT or ICEWS", layout="wide")
 st.title("Import GDELT or ICEWS")
 st.caption("Machine-coded events of one country pair, scored with the same weights and sliders as the record. "
            "GDELT: 1.0 / 2.0 exports or BigQuery CSV exports, plain or zipped, or the CSV result of "
            "`python -m tension gdelt-sql`. ICEWS: Dataverse event files or the date/source/relation/target form.")
 
+store_section()
 kind = st.radio("Feed", ["GDELT", "ICEWS"], horizontal=True, key="feed_kind")
 uploads = st.file_uploader(f"{kind} files (up to {MAX_UPLOAD_MB} MB in all)", accept_multiple_files=True,
                            max_upload_size=MAX_UPLOAD_MB,
