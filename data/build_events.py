@@ -15,7 +15,10 @@ sys.path.insert(0, str(HERE.parent))
 
 from tension.events import load_events  # noqa: E402
 
-COLUMNS = ["id", "date", "type", "actor", "target", "summary", "statement", "speaker", "source", "url", "salience"]
+COLUMNS = ["id", "date", "type", "actor", "target", "summary", "statement", "speaker", "source", "url", "source_status",
+           "salience"]
+#: Values of `source_status` (see data/README.md, "Provenance of each row").
+SOURCE_STATUSES = ("official", "news", "tracker", "unverified")
 
 
 def read_part(path: Path) -> list[dict[str, str]]:
@@ -24,7 +27,15 @@ def read_part(path: Path) -> list[dict[str, str]]:
         reader = csv.DictReader(fh)
         if reader.fieldnames != COLUMNS:
             raise SystemExit(f"{path}: header {reader.fieldnames} is not {COLUMNS}")
-        return list(reader)
+        rows = list(reader)
+    bad = [
+        f"{path}, line {line}, column source_status: {row['source_status']!r}, expected one of {SOURCE_STATUSES}"
+        for line, row in enumerate(rows, start=2)
+        if row["source_status"] not in SOURCE_STATUSES
+    ]
+    if bad:
+        raise SystemExit("\n".join(bad))
+    return rows
 
 
 def main() -> None:

@@ -245,7 +245,7 @@ def test_bundled_record_alert_rows_are_explained(bundled):
     confrontational = bundled.filter(pl.col("direction") == CONFRONTATIONAL)
     assert (confrontational["shock"] < 0).all() and (confrontational["z"] < 0).all()
     balloon = bundled.filter(pl.col("date") == dt.date(2023, 2, 4)).row(0, named=True)
-    assert balloon["events"].startswith("2023-02-04 military_activity: On Biden's order a US F-22 shot down")
+    assert balloon["events"].startswith("2023-02-04 incident: On Biden's order a US F-22 shot down")
     assert balloon["d_index_7d"] < 0
 
 
