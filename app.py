@@ -15,6 +15,7 @@ import streamlit as st
 import tension
 from tension import charts, with_tone
 from tension import dashboard as dash
+from tension.sources.store import MANIFEST, default_store, load_store
 from tension.taxonomy import TYPES
 from tension.tone import scorers
 
@@ -65,6 +66,37 @@ def bundled_decayed(scorer: str, half_life: float) -> pl.DataFrame:
     if half_life not in dash.half_life_options():
         raise ValueError(f"half-life {half_life!r} is not one of the dashboard's options")
     return tension.decay_daily(bundled_daily(scorer), half_life)
+
+
+@st.cache_data(show_spinner="Reading the GDELT store…", max_entries=2)
+def store_feature(folder: str, stamp: float) -> pl.DataFrame:
+    """The nowcast's machine feature from the server's own GDELT store (filled by update-gdelt from GDELT itself, not
+    by visitors), once per state of the store (``stamp``: its manifest's modification time)."""
+    return tension.analysis.machine_series(load_store(Path(folder)))
+
+
+def nowcast_after(index: pl.DataFrame) -> tuple[pl.DataFrame | None, str]:
+    """The nowcast after the bundled record's last day from the GDELT store, and a line saying what it is (or why
+    there is none)."""
+    folder = default_store()
+    manifest = folder / MANIFEST
+    if not manifest.exists():
+        return None, ("No GDELT store on this server yet: fill it with python -m tension update-gdelt --start "
+                      "YYYY-MM-DD (a year before the record's end gives the calibration its overlap).")
+    try:
+        machine = store_feature(str(folder), manifest.stat().st_mtime)
+        after = index["date"].max()
+        fit = (max(index["date"].min(), machine["date"].min()), after)
+        cal = tension.analysis.calibrate(index, machine, fit=fit)
+        line = tension.analysis.nowcast(cal, machine, after=after, anchor=float(index["index"][-1]))
+    except ValueError as exc:
+        return None, f"No nowcast: {exc}"
+    if line.height == 0:
+        return None, f"No nowcast: the GDELT store has no days after {after}; run update-gdelt."
+    return line, (f"Dashed: a nowcast from machine-coded GDELT events after the record's last day ({after}), "
+                  f"calibrated on {cal.n_days:,} days of overlap ({cal.fit_start} to {cal.fit_end}; r = {cal.r:.2f}, "
+                  f"error {cal.rmse:.2f} index points), with its 90 % band. It is not part of the record; see "
+                  "docs/nowcast.md.")
 
 
 def memo() -> dash.Memo:
@@ -286,6 +318,10 @@ def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, 
     pulse = bar.toggle(f"Show the pulse ({tension.PULSE_HALF_LIFE:g}-day memory)", key="pulse", bind=URL)
     bar.toggle("Label the largest events", True, key="landmarks", bind=URL,
                help="Short labels on the largest events in view.")
+    if "tension_events" not in st.session_state:
+        bar.toggle("GDELT nowcast after the record", key="nowcast", bind=URL,
+                   help="A dashed line after the record's last day, from the server's local GDELT store, calibrated "
+                   "onto the record where both exist (docs/nowcast.md). Never merged into the record.")
     bar.toggle("Mark alerts (sharp moves)", key="alerts", bind=URL,
                help="Days when relations moved sharply: a two-sided CUSUM on the daily shocks standardised against "
                "their past year (docs/alerts.md). The list is in the 'Alerts' tab.")
@@ -611,6 +647,9 @@ def index_page() -> None:
     if st.session_state.get("band"):
         ranges = tension.plausible_ranges(weights, tone_weight)
         band = tension.weight_band(dash.in_range(memory, start, end), ranges, scale=scale)
+    ahead, ahead_note = None, ""
+    if own is None and st.session_state.get("nowcast") and end == hi:
+        ahead, ahead_note = nowcast_after(index)
     index_a = None
     if scenario is not None:
         index_a = tension.weigh(decayed(own, digest, scenario.scorer, scenario.half_life), scenario.weights,
@@ -623,13 +662,19 @@ def index_page() -> None:
                               title="China–US relations index, daily", day=st.session_state.get("day"),
                               landmarks=6 if st.session_state.get("landmarks", True) else 0, band=band,
                               compare=None if index_a is None else dash.in_range(index_a, start, end),
-                              compare_name="scenario A", alerts=marks)
+                              compare_name="scenario A", alerts=marks, nowcast=ahead)
     st.plotly_chart(fig, key="index_chart", on_select=partial(pick_day, start, end), selection_mode="points",
                     config=charts.chart_config("tension-index"))
     st.caption(f"Half-life {dash.format_half_life(half_life)}, scale {scale:g}, tone weight {tone_weight:g}. "
                "Click an event marker to see the drivers of its day; click two to see what moved the index "
                "between them." + (" The grey band: 5–95 % of the index over 1,000 plausible weight sets."
                                   if band is not None else ""))
+    if ahead_note:
+        (st.caption if ahead is not None else st.info)(dash.md_escape(ahead_note) if ahead is None else ahead_note)
+    if ahead is not None:
+        last = ahead.row(-1, named=True)
+        st.metric(f"Nowcast on {last['date']} (GDELT, machine-coded)", dash.signed(last["index"]), border=True,
+                  help=f"90 % band {last['index_low']:+.2f} to {last['index_high']:+.2f}. A nowcast, not the record.")
     extremes(h)
     if index_a is not None:
         scenario_section(index_a, index, start, end)

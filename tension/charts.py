@@ -30,6 +30,9 @@ INDEX_LINE = "#1A1A1A"
 PULSE_LINE = "#009E73"
 COMPARE_LINE = "#6A3D9A"
 DAY_LINE = "#444444"
+#: The nowcast past the record: dashed, in a colour no other line uses, with a light band.
+NOWCAST_LINE = "#7B3294"
+NOWCAST_FILL = "rgba(123, 50, 148, 0.15)"
 #: Fill of the weight uncertainty band (the index line's grey, light).
 BAND_FILL = "rgba(26, 26, 26, 0.14)"
 #: Band colour of each level, from confrontation (vermillion) to friendly (blue).
@@ -327,10 +330,11 @@ def index_figure(index: pl.DataFrame, events: pl.DataFrame | None = None, pulse:
                  landmarks: int = 0, bound_note: bool = True, compare: pl.DataFrame | None = None,
                  compare_name: str = "comparison", max_markers: int = MAX_MARKERS,
                  max_points: int = MAX_POINTS, band: pl.DataFrame | None = None,
-                 alerts: pl.DataFrame | None = None) -> go.Figure:
+                 alerts: pl.DataFrame | None = None, nowcast: pl.DataFrame | None = None) -> go.Figure:
     """The daily index (a line, the only trace in the range slider) over the six level bands, with clickable event
     markers; optional ``pulse`` and ``compare`` lines (date, index), a ``day`` marker, ``landmarks`` labels, a
-    ``band`` (date, index_low, index_high: the weight uncertainty band) and ``alerts`` (date, direction) markers."""
+    ``band`` (date, index_low, index_high: the weight uncertainty band), ``alerts`` (date, direction) markers and a
+    ``nowcast`` after the record (date, index, index_low, index_high: dashed, in its own colour, never joined)."""
     # Lines first, markers on top: the markers are the click targets (the lines take no clicks, and the index
     # line no hover either, since it passes through every marker); the markers' hover shows their day's index.
     traces = []
@@ -351,6 +355,15 @@ def index_figure(index: pl.DataFrame, events: pl.DataFrame | None = None, pulse:
         marks = events.select("date", "type", "summary", "value").join(
             index.select("date", y=pl.col("index")), on="date", how="inner")
         traces += _event_markers(marks, max_markers)
+    if nowcast is not None and nowcast.height:
+        name = "GDELT nowcast (machine-coded)"
+        traces += [_line(nowcast, "index_low", max_points, name=name, xaxis="x2", line={"width": 0},
+                         showlegend=False, hoverinfo="skip"),
+                   _line(nowcast, "index_high", max_points, name=name, xaxis="x2", line={"width": 0}, fill="tonexty",
+                         fillcolor=NOWCAST_FILL, showlegend=False, hoverinfo="skip"),
+                   _line(nowcast, "index", max_points, name=name, legendrank=2, xaxis="x2",
+                         line={"color": NOWCAST_LINE, "width": 1.6, "dash": "dash"},
+                         hovertemplate="%{x|%Y-%m-%d} · nowcast %{y:.2f}<extra></extra>")]
     if alerts is not None and alerts.height:
         traces += _alert_markers(alerts.join(index.select("date", y=pl.col("index")), on="date", how="inner"))
     if index.height:

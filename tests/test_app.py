@@ -653,3 +653,50 @@ def test_compare_periods_tab(app):
     assert metric(at, "Mean index, A") == dash.signed(c.a.mean_index)
     assert metric(at, "Mean index, B") == dash.signed(c.b.mean_index)
     assert len(at.table) >= 2  # the top drivers of each period
+
+
+def synthetic_store(folder: Path, start: dt.date, end: dt.date) -> None:
+    """A GDELT store (the layout update-gdelt writes) with machine-coded events every day from ``start`` to ``end``,
+    built from the rows of a real GDELT 2.0 export with new ids and dates: confrontational in the first half,
+    cooperative in the second, so the feature moves."""
+    from tension.sources.gdelt import read_gdelt
+    from tension.sources.store import MANIFEST, MANIFEST_SCHEMA, append_events
+
+    template, _ = read_gdelt([APP.parent / "tests" / "fixtures" / "gdelt2_20180326044500.export.CSV"],
+                             normalisation="raw")
+    days = pl.date_range(start, end, "1d", eager=True)
+    half = len(days) // 2
+    rows = []
+    for i, day in enumerate(days):
+        kind = "sanctions" if i < half else "talks"
+        rows.append(template.head(1).with_columns(date=pl.lit(day), type=pl.lit(kind), id=pl.lit(f"g{i}"),
+                                                  GLOBALEVENTID=pl.lit(10_000 + i, dtype=pl.Int64)))
+    append_events(folder, pl.concat(rows), "20990101000000", {})
+    pl.DataFrame([{"name": "synthetic.export.CSV.zip", "size": 1, "md5": "0" * 32, "dyad": "CHN,USA", "rows": 1,
+                   "dyad_rows": 1, "events": len(rows), "repeated": 0, "malformed": 0, "unmapped": 0,
+                   "added": "2026-12-02T00:00:00Z"}], schema=MANIFEST_SCHEMA).write_csv(folder / MANIFEST)
+
+
+def test_nowcast_is_drawn_after_the_record_and_labelled(app, tmp_path, monkeypatch):
+    folder = tmp_path / "store"
+    synthetic_store(folder, dt.date(2025, 6, 1), dt.date(2026, 8, 31))
+    monkeypatch.setenv("TENSION_GDELT_STORE", str(folder))
+    app.query_params["nowcast"] = "true"
+    at = app.run()
+    assert not at.exception
+    traces = chart_traces(at)
+    assert "GDELT nowcast (machine-coded)" in traces
+    assert metric(at, "Index on") == bundled_headline()[0]  # the record's headline is untouched
+    assert metric(at, "Nowcast on 2026-08-31 (GDELT, machine-coded)")
+    assert any("not part of the record" in c.value for c in at.caption)
+    line = traces["GDELT nowcast (machine-coded)"]
+    assert str(line["x0"])[:10] == "2026-06-11"
+
+
+def test_nowcast_without_a_store_says_how_to_get_one(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("TENSION_GDELT_STORE", str(tmp_path / "none"))
+    app.query_params["nowcast"] = "true"
+    at = app.run()
+    assert not at.exception
+    assert "GDELT nowcast (machine-coded)" not in chart_traces(at)
+    assert any("update\\-gdelt" in i.value or "update-gdelt" in i.value for i in at.info)

@@ -393,3 +393,16 @@ def test_band_is_drawn_between_its_bounds_and_alerts_sit_on_their_side(sample):
     assert {t.xaxis for t in fig.data if t.name != "index (overview)"} == {"x2"}  # not in the range slider
     plain = charts.index_figure(index, events)
     assert not any(str(t.name).startswith(("alert", "5–95")) for t in plain.data)
+
+
+def test_nowcast_is_dashed_after_the_record_and_never_joined(sample):
+    index, events = sample
+    last = index["date"][-1]
+    days = pl.date_range(last + dt.timedelta(days=1), last + dt.timedelta(days=5), "1d", eager=True)
+    nc = pl.DataFrame({"date": days, "index": [1.0] * 5, "index_low": [0.5] * 5, "index_high": [1.5] * 5})
+    fig = charts.index_figure(index, events, nowcast=nc)
+    lines = [t for t in fig.data if t.name == "GDELT nowcast (machine-coded)"]
+    assert len(lines) == 3 and lines[-1].line.dash == "dash" and lines[1].fill == "tonexty"
+    assert str(lines[-1].x0)[:10] == (last + dt.timedelta(days=1)).isoformat()  # starts after the record
+    line = trace(fig, "index")
+    assert str(line.x0)[:10] == index["date"][0].isoformat() and len(line.y) == index.height  # the record unchanged
