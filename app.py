@@ -299,7 +299,7 @@ def sidebar(events: pl.DataFrame, label: str) -> tuple[dict[str, float], float, 
                                               "showing the whole span.")
             st.rerun()  # the check above then resets the slider before it is drawn
         if "url_notice" in st.session_state:
-            bar.warning(st.session_state.pop("url_notice"))
+            bar.warning(dash.md_escape(st.session_state.pop("url_notice")))
     else:
         dates = (lo, hi)
         bar.caption(f"Date range: {lo} (the events span one day)")

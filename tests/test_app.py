@@ -416,7 +416,7 @@ def test_a_reversed_date_range_says_it_was_ignored(app):
     app.query_params["dates"] = ["2022-01-01", "2019-01-01"]
     at = app.run()
     assert not at.exception
-    assert [w.value for w in at.sidebar.warning] == [
+    assert [plain(w.value) for w in at.sidebar.warning] == [
         "The link's date range runs backwards (2022-01-01 to 2019-01-01); showing the whole span."]
     at.run()
     assert not at.sidebar.warning  # said once
@@ -566,6 +566,15 @@ def test_freshness_and_the_page_menu(app):
     assert "record ends 2026-06-10" in source(at) and "before today" in source(at)
 
 
+PUNCT = re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+LITERAL = re.compile(rf"(?:\\:{dash.WORD_JOINER}|\\[{PUNCT}]|[^{PUNCT}\r\n])*")
+
+
+def shown_literally(markdown: str) -> bool:
+    """True when ``markdown`` is all literal text (every markdown character escaped, no line break)."""
+    return LITERAL.fullmatch(markdown) is not None
+
+
 def chart_traces(at: AppTest) -> dict[str, dict]:
     """The index chart's traces by name."""
     return {t.get("name"): t for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"]}
@@ -634,12 +643,17 @@ def test_pinned_scenario_survives_the_url_and_compares(app):
     assert "scenario A" not in chart_traces(fresh) and "scenario_a" not in fresh.query_params
 
 
-def test_a_bad_scenario_in_the_link_is_ignored_with_a_notice(app):
-    app.query_params["scenario_a"] = "3;31;300;diplomatic;1,2"
+HOSTILE_SCENARIO = "3;180;300;![x](http://evil.example/p.png):red[x];" + ",".join(["1"] * 17)
+
+
+@pytest.mark.parametrize("text", ["3;31;300;diplomatic;1,2", HOSTILE_SCENARIO])
+def test_a_bad_scenario_in_the_link_is_ignored_with_a_notice(app, text):
+    app.query_params["scenario_a"] = text
     at = app.run()
     assert not at.exception
     assert "scenario A" not in chart_traces(at)
-    assert any("scenario A was ignored" in w.value for w in at.warning)
+    notices = [w.value for w in at.warning if "scenario A was ignored" in plain(w.value)]
+    assert notices and all(shown_literally(n) for n in notices)
 
 
 def test_compare_periods_tab(app):
