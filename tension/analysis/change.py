@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from tension.analysis.frames import require_columns
 from tension.index import decay_factor
 from tension.taxonomy import get_type, type_ids
 
@@ -29,7 +30,6 @@ REST = "rest"
 
 _EVENT_SCHEMA = {"date": pl.Date, "type": pl.String, "summary": pl.String, "value": pl.Float64,
                  "age_days": pl.Int64, "contribution": pl.Float64}
-_SCORED_COLUMNS = ("date", "type", "summary", "value")
 
 
 @dataclass(frozen=True)
@@ -88,14 +88,7 @@ def _check_inputs(index: pl.DataFrame, scored: pl.DataFrame, start: dt.date, end
             raise TypeError(f"{name} must be a datetime.date, got {day!r}")
     if start > end:
         raise ValueError(f"start {start} is after end {end}")
-    needed = ["date", "index", "raw"] + [f"contrib_{t}" for t in type_ids()] + ["contrib_tone"]
-    missing = [c for c in needed if c not in index.columns]
-    if missing:
-        raise ValueError(f"the index frame lacks the columns {', '.join(missing)}; pass the output of weigh or "
-                         "compute_index")
-    missing = [c for c in _SCORED_COLUMNS if c not in scored.columns]
-    if missing:
-        raise ValueError(f"the scored events lack the columns {', '.join(missing)}; pass the output of score_events")
+    require_columns(index, scored, ["date", "index", "raw", *(f"contrib_{t}" for t in type_ids()), "contrib_tone"])
 
 
 def _by_type(first: dict, last: dict) -> pl.DataFrame:

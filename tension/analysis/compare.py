@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 
 from tension.analysis.change import MEMORY, REST
+from tension.analysis.frames import require_columns
 from tension.index import decay_factor, level_of
 from tension.taxonomy import get_type, type_ids
 
@@ -27,7 +28,6 @@ _EVENT_SCHEMA = {"date": pl.Date, "type": pl.String, "summary": pl.String, "valu
                  "contribution": pl.Float64}
 _BY_TYPE_SCHEMA = {"type": pl.String, "label": pl.String, "count": pl.Int64, "value_sum": pl.Float64,
                    "contribution": pl.Float64}
-_SCORED_COLUMNS = ("date", "type", "summary", "value")
 
 
 @dataclass(frozen=True)
@@ -88,13 +88,7 @@ def _check_period(name: str, period: tuple[dt.date, dt.date]) -> tuple[dt.date, 
 
 
 def _check_frames(index: pl.DataFrame, scored: pl.DataFrame) -> None:
-    missing = [c for c in ("date", "index", "raw", "shock") if c not in index.columns]
-    if missing:
-        raise ValueError(f"the index frame lacks the columns {', '.join(missing)}; pass the output of weigh or "
-                         "compute_index")
-    missing = [c for c in _SCORED_COLUMNS if c not in scored.columns]
-    if missing:
-        raise ValueError(f"the scored events lack the columns {', '.join(missing)}; pass the output of score_events")
+    require_columns(index, scored, ("date", "index", "raw", "shock"))
 
 
 def _rows(index: pl.DataFrame, name: str, start: dt.date, end: dt.date) -> pl.DataFrame:
