@@ -193,11 +193,6 @@ def accepted_events(candidates: pl.DataFrame) -> pl.DataFrame:
     return candidates.select(keep).with_columns(pl.col("date").cast(pl.Date), pl.col("salience").cast(pl.Float64))
 
 
-def review_table(candidates: pl.DataFrame) -> pl.DataFrame:
-    """``candidates`` with a leading boolean ``accept`` column: ticked for typed rows, unticked for untyped ones."""
-    return candidates.select(pl.col("type").is_not_null().alias("accept"), pl.all())
-
-
 def accepted_from_review(reviewed: pl.DataFrame) -> pl.DataFrame:
     """The ticked rows of a review table, checked and ready for the index (see ``accepted_events``)."""
     if "accept" not in reviewed.columns:
