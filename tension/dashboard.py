@@ -18,7 +18,7 @@ from types import MappingProxyType
 
 import polars as pl
 
-from tension.events import EventDataError, Problem, decode_text, read_records
+from tension.events import EventDataError, Problem, decode_text, plain_number, read_records
 from tension.index import (
     DEFAULT_HALF_LIFE,
     DEFAULT_SCALE,
@@ -296,11 +296,8 @@ def parse_settings(data: bytes, name: str = "<settings>", *, max_weight: float =
 
     def number(column: str, low: float, high: float, *, allow_inf: bool = False) -> float | None:
         raw = cells[column].strip()
-        try:
-            value = float(raw) if _NUMBER.fullmatch(raw) or (allow_inf and raw.lower() == "inf") else math.nan
-        except ValueError:
-            value = math.nan
-        if not (low <= value <= high) or (math.isinf(value) and not allow_inf):
+        value = math.inf if allow_inf and raw.lower() == "inf" else plain_number(raw)
+        if value is None or not (low <= value <= high) or (math.isinf(value) and not allow_inf):
             problems.append(Problem(2, column, raw, f"is not a number from {low:g} to {high:g}"
                                     + (" or inf" if allow_inf else "")))
             return None
@@ -408,10 +405,6 @@ def method_markdown() -> str:
 def levels_help() -> str:
     """The six level bands as one line of text."""
     return "Levels: " + ", ".join(f"{n} [{lo:g}, {hi:g})" for lo, hi, n in LEVELS)
-
-
-#: A plain decimal number (no digit separators, no nan/inf words).
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
 def signed(value: float, digits: int = 2) -> str:
@@ -524,9 +517,10 @@ def parse_scenario(text: str) -> Scenario:
     if len(values) != len(type_ids()):
         raise ValueError(f"expected {len(type_ids())} weights, got {len(values)}")
     def number(raw: str, what: str, low: float, high: float) -> float:
-        if not _NUMBER.fullmatch(raw) or not low <= float(raw) <= high:
+        value = plain_number(raw)
+        if value is None or not low <= value <= high:
             raise ValueError(f"{what} {raw!r} is not a number from {low:g} to {high:g}")
-        return float(raw)
+        return value
     weights = {t: number(v, f"weight of {t}", -10.0, 10.0) for t, v in zip(type_ids(), values)}
     half_life = math.inf if life_text == "inf" else number(life_text, "half-life", 0.0, math.inf)
     if half_life not in half_life_options():
