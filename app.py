@@ -84,13 +84,10 @@ def nowcast_after(index: pl.DataFrame) -> tuple[pl.DataFrame | None, str]:
         return None, ("No GDELT store on this server yet: fill it with python -m tension update-gdelt --start "
                       "YYYY-MM-DD (a year before the record's end gives the calibration its overlap).")
     try:
-        machine = store_feature(str(folder), manifest.stat().st_mtime)
-        after = index["date"].max()
-        fit = (max(index["date"].min(), machine["date"].min()), after)
-        cal = tension.analysis.calibrate(index, machine, fit=fit)
-        line = tension.analysis.nowcast(cal, machine, after=after, anchor=float(index["index"][-1]))
+        line, cal = tension.analysis.after_record(index, store_feature(str(folder), manifest.stat().st_mtime))
     except ValueError as exc:
         return None, f"No nowcast: {exc}"
+    after = index["date"].max()
     if line.height == 0:
         return None, f"No nowcast: the GDELT store has no days after {after}; run update-gdelt."
     return line, (f"Dashed: a nowcast from machine-coded GDELT events after the record's last day ({after}), "

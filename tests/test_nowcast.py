@@ -9,6 +9,7 @@ import pytest
 from tension.analysis.nowcast import (
     MIN_OVERLAP_DAYS,
     SOURCE,
+    after_record,
     calibrate,
     evaluate_calibration,
     machine_series,
@@ -216,3 +217,14 @@ def test_nowcast_refuses_what_it_cannot_draw():
         nowcast(cal, machine, after=D0, anchor=math.nan)
     with pytest.raises(ValueError, match="level must be a share"):
         nowcast(cal, machine, after=D0, level=90)
+
+
+def test_after_record_fits_the_whole_overlap_and_starts_at_the_last_curated_value():
+    curated, machine = _synthetic(400)
+    record = curated.head(300)
+    out, cal = after_record(record, machine.tail(350))  # the machine series starts later than the record
+    assert (cal.fit_start, cal.fit_end) == (D0 + dt.timedelta(days=50), D0 + dt.timedelta(days=299))
+    assert out["date"][0] == D0 + dt.timedelta(days=300) and out.height == 100
+    explicit = nowcast(calibrate(record, machine, fit=(cal.fit_start, cal.fit_end)), machine,
+                       after=record["date"][-1], anchor=float(record["index"][-1]))
+    assert out.equals(explicit)

@@ -5,12 +5,13 @@ record."""
 from tension.analysis.alerts import alert_days, alerts, alerts_per_year
 from tension.analysis.change import Change, change
 from tension.analysis.compare import PeriodComparison, PeriodSummary, compare_periods, scenario_difference
-from tension.analysis.nowcast import Calibration, calibrate, evaluate_calibration, machine_series, nowcast
+from tension.analysis.nowcast import Calibration, after_record, calibrate, evaluate_calibration, machine_series, nowcast
 from tension.analysis.scale import at_bound, data_scale
 from tension.analysis.uncertainty import draw_weights, plausible_ranges, sensitivity, weight_band
 
 __all__ = [
-    "Calibration", "Change", "PeriodComparison", "PeriodSummary", "alert_days", "alerts", "alerts_per_year",
-    "at_bound", "calibrate", "change", "compare_periods", "data_scale", "draw_weights", "evaluate_calibration",
-    "machine_series", "nowcast", "plausible_ranges", "scenario_difference", "sensitivity", "weight_band",
+    "Calibration", "Change", "PeriodComparison", "PeriodSummary", "after_record", "alert_days", "alerts",
+    "alerts_per_year", "at_bound", "calibrate", "change", "compare_periods", "data_scale", "draw_weights",
+    "evaluate_calibration", "machine_series", "nowcast", "plausible_ranges", "scenario_difference", "sensitivity",
+    "weight_band",
 ]

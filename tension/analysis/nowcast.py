@@ -271,3 +271,15 @@ def evaluate_calibration(curated: pl.DataFrame | object, machine: pl.DataFrame |
         "coverage": float(np.mean(inside)),
         "level": level,
     }
+
+
+def after_record(curated_index: pl.DataFrame, machine: pl.DataFrame | object, *, level: float = DEFAULT_LEVEL
+                 ) -> tuple[pl.DataFrame, Calibration]:
+    """The nowcast after the curated record's last day, calibrated on every day both series share up to it and
+    anchored on the record's last value (what the dashboard draws), with its calibration."""
+    curated = as_frame(curated_index)
+    after = curated["date"].max()
+    first = max(curated["date"].min(), _dates(as_frame(machine), "machine series").min())
+    calibration = calibrate(curated, machine, fit=(first, after))
+    anchor = float(curated.filter(pl.col("date") == after)["index"][0])
+    return nowcast(calibration, machine, after=after, level=level, anchor=anchor), calibration
