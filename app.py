@@ -667,7 +667,7 @@ def index_page() -> None:
                "between them." + (" The grey band: 5–95 % of the index over 1,000 plausible weight sets."
                                   if band is not None else ""))
     if ahead_note:
-        (st.caption if ahead is not None else st.info)(dash.md_escape(ahead_note) if ahead is None else ahead_note)
+        (st.caption if ahead is not None else st.info)(dash.md_escape(ahead_note))
     if ahead is not None:
         last = ahead.row(-1, named=True)
         st.metric(f"Nowcast on {last['date']} (GDELT, machine-coded)", dash.signed(last["index"]), border=True,
@@ -705,6 +705,7 @@ def index_page() -> None:
         with downloads_tab:
             downloads(view if band is None else view.join(band, on="date", how="left"),
                       dash.in_range(scored, start, end), values)
+
 
 def main() -> None:
     """The pages, named in the page menu; the index is the default page."""
