@@ -72,6 +72,8 @@ MAX_BARS = 2000
 BOUND_LEVEL = 9.5
 BOUND_SHARE = 0.25
 LANDMARK_CHARS = 28
+#: Characters of an event's summary in its marker's hover label (the whole summary is in the drivers table).
+HOVER_CHARS = 120
 #: The plot width assumed when stacking landmark labels so that neighbours do not overlap.
 LANDMARK_WIDTH_PX = 1100
 _DAY_MS = 86_400_000
@@ -115,11 +117,11 @@ def safe_text(text: str | None, width: int = 70) -> str:
     return "<br>".join(textwrap.wrap(html.escape(text, quote=False), width)) or ""
 
 
-def short_label(text: str | None, limit: int = LANDMARK_CHARS) -> str:
-    """The first words of ``text`` in at most ``limit`` characters (… when cut), HTML-escaped for a label."""
+def cut_words(text: str | None, limit: int) -> str:
+    """The first words of ``text`` in at most ``limit`` characters, with … when cut (plain text, not escaped)."""
     words = (text or "").split()
     if len(" ".join(words)) <= limit:
-        return html.escape(" ".join(words), quote=False)
+        return " ".join(words)
     out = ""
     for word in words:
         candidate = f"{out} {word}" if out else word
@@ -128,7 +130,12 @@ def short_label(text: str | None, limit: int = LANDMARK_CHARS) -> str:
         out = candidate
     if not out and words:
         out = words[0][:limit - 1]
-    return html.escape(out.rstrip(",;:.&-–— ") + "…", quote=False)
+    return out.rstrip(",;:.&-–— ") + "…"
+
+
+def short_label(text: str | None, limit: int = LANDMARK_CHARS) -> str:
+    """The first words of ``text`` in at most ``limit`` characters (… when cut), HTML-escaped for a label."""
+    return html.escape(cut_words(text, limit), quote=False)
 
 
 def pinned_share(index: pl.DataFrame, level: float = BOUND_LEVEL) -> float:
@@ -240,7 +247,8 @@ def _event_markers(marks: pl.DataFrame, max_markers: int) -> list[go.Scatter]:
             x=_iso(part["date"]), y=_f32(part["y"]), **common,
             marker={"color": part["value"].sign().cast(pl.Int8).to_numpy(), "size": size, **colour},
             customdata=[list(row) for row in zip(part["type"].to_list(),
-                                                 [safe_text(s) for s in part["summary"].to_list()],
+                                                 [safe_text(cut_words(s, HOVER_CHARS))
+                                                  for s in part["summary"].to_list()],
                                                  part["value"].round(2).to_list())],
             hovertemplate="<b>%{x|%Y-%m-%d} · %{customdata[0]}</b><br>%{customdata[1]}<br>"
                           "contribution on the day: %{customdata[2]:+.2f} raw points<br>"

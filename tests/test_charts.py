@@ -210,7 +210,9 @@ def test_long_span_line_is_thinned():
 
 def test_payload_bounds_bundled(bundled):
     index, scored = bundled
-    assert charts.figure_bytes(charts.index_figure(index, scored)) <= 250_000
+    # 257 kB for the 1,335 events of December 2026 (hover summaries cut to HOVER_CHARS); the browser target is
+    # at most 300 kB sent per slider rerun (bench/bench_browser.py).
+    assert charts.figure_bytes(charts.index_figure(index, scored)) <= 300_000
     assert charts.figure_bytes(charts.contributions_figure(index)) <= 150_000
     assert charts.figure_bytes(charts.tone_figure(index)) <= 100_000
 
@@ -369,6 +371,23 @@ def test_drivers_figure_largest_on_top():
     fig = charts.drivers_figure(why, top=2)
     assert list(fig.data[0].x) == [4.0, -7.0]  # reversed so the largest is drawn at the top
     assert list(fig.layout.yaxis.ticktext) == ["2023-01-01 talks", "2023-01-02 sanctions"]
+
+
+def test_cut_words_keeps_whole_words_and_marks_the_cut():
+    assert charts.cut_words("a b c", 10) == "a b c"
+    assert charts.cut_words("  spaced   out  ", 20) == "spaced out"
+    cut = charts.cut_words("The Treasury sanctioned four officials, over Hong Kong", 30)
+    assert cut == "The Treasury sanctioned four…"
+    assert charts.cut_words("Supercalifragilistic", 6) == "Super…"
+    assert charts.cut_words(None, 5) == ""
+    assert charts.short_label("<b> & more words here", 12) == "&lt;b&gt; &amp; more…"
+
+
+def test_event_hover_shows_the_first_words_of_long_summaries():
+    events = make_events([("2023-01-01", "talks", 1.0)]).with_columns(summary=pl.lit("word " * 60))
+    fig = charts.index_figure(compute_index(events), score_events(events))
+    shown = trace(fig, "events").customdata[0][1]
+    assert shown.endswith("…") and len(shown.replace("<br>", "")) <= charts.HOVER_CHARS
 
 
 def test_safe_text_wraps_and_escapes():
