@@ -233,7 +233,7 @@ def test_bundled_record_a_handful_of_alerts_a_year(bundled):
     assert years.height == 9
     assert years["total"].min() >= 3                         # it does find things every year
     assert years["total"].max() <= 15                        # ... but not dozens (2025, the densest year: 14)
-    assert years["total"].mean() <= 9                        # 8.0 a year on average
+    assert years["total"].mean() <= 10                       # 9.1 a year on average (8.0 before issue 15's additions)
     assert bundled.filter(pl.col("date").dt.year() == 2020, pl.col("direction") == COOPERATIVE).height == 0
 
 
@@ -244,7 +244,8 @@ def test_bundled_record_alert_rows_are_explained(bundled):
     assert (bundled["start"] <= bundled["date"]).all()
     confrontational = bundled.filter(pl.col("direction") == CONFRONTATIONAL)
     assert (confrontational["shock"] < 0).all() and (confrontational["z"] < 0).all()
-    balloon = bundled.filter(pl.col("date") == dt.date(2023, 2, 4)).row(0, named=True)
+    shot_down = dt.date(2023, 2, 4)      # the run that holds the shoot-down (it may be confirmed a day later)
+    balloon = bundled.filter((pl.col("start") <= shot_down) & (pl.col("date") >= shot_down)).row(0, named=True)
     assert balloon["events"].startswith("2023-02-04 incident: On Biden's order a US F-22 shot down")
     assert balloon["d_index_7d"] < 0
 
