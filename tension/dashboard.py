@@ -414,7 +414,7 @@ def signed(value: float, digits: int = 2) -> str:
 
 
 def freshness(last: dt.date, today: dt.date) -> str:
-    """How fresh the data is: 'record ends 2026-06-10, 175 days before today (2026-12-02)'."""
+    """How fresh the data is: 'record ends 2026-06-22, 163 days before today (2026-12-02)'."""
     days = (today - last).days
     if days <= 0:
         return f"record ends {last.isoformat()} (today or later)"
