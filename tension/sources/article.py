@@ -20,7 +20,16 @@ from pathlib import Path
 
 import polars as pl
 
-from tension.sources.dates import DateMention, Offset, clause_is_future, find_dates, find_offsets, same_period
+from tension.sources import article_rules as extra
+from tension.sources.dates import (
+    DateMention,
+    Offset,
+    clause_is_future,
+    find_dates,
+    find_offsets,
+    month_number,
+    same_period,
+)
 from tension.taxonomy import TYPES, type_ids
 from tension.tone import rules as tone_module
 
@@ -30,7 +39,10 @@ SYMMETRIC = frozenset({"talks", "phone_call", "agreement", "cooperation"})
 PRECISION_RANK = {"day": 0, "month": 1, "year": 2, "none": 3}
 UNDATED = "(no date in the sentence: give one in review)"
 SPEECH_VERBS = re.compile(r"\b(?:said|says|say|saying|added|adding|told|tells|stated|stating|stressed|noted|warned|"
-                          r"urged|responded|declared|remarked|asserted|insisted|wrote|posted|according to)\b")
+                          r"urged|responded|declared|remarked|asserted|insisted|wrote|posted|according to|"
+                          r"described|describing|explained|emphasized|emphasised)\b")
+#: "The two sides ..." continues the story's own news: it carries a day of the article's window, nothing older.
+SIDES_CUE = re.compile(r"^\s*(?:The two sides|Both sides)\b")
 CARRY_CUES = re.compile(r"^\s*(?:He|She|They|It|This|That|These)\b|\b(?:then|the move|in response|in retaliation|"
                         r"responded|retaliated)\b")
 #: Verbs that open a reported clause ("X said (that) Y did Z"): its subject is Y, not X.
@@ -56,6 +68,7 @@ class Rule:
     exclude: re.Pattern[str] | None
     note: str
     line: int
+    swap: bool = False  # host verbs ("Trump greeted Xi"): the object is the actor (article_rules.py)
 
 
 @dataclass(frozen=True)
@@ -141,6 +154,28 @@ def load_gazetteer(path: Path | None = None) -> tuple[Entry, ...]:
     return tuple(sorted(entries, key=lambda e: -len(e.alias)))
 
 
+#: Extra article rules that take priority over the packaged ones (they must beat e.g. "retaliat... tariffs").
+_BEFORE_TYPES = frozenset({"threat", "sanctions", "expulsion"})
+
+
+@lru_cache(maxsize=1)
+def article_rules() -> tuple[Rule, ...]:
+    """The article coder's rules: the packaged rules plus ``article_rules.EXTRA_RULES`` (threats, counter-sanctions
+    and consulate orders first, the other extras after the packaged rules)."""
+    made = [Rule(kind, re.compile(pattern, re.IGNORECASE), None, note, -i, swap)
+            for i, (kind, pattern, note, swap) in enumerate(extra.EXTRA_RULES, start=1)]
+    return (tuple(r for r in made if r.type in _BEFORE_TYPES) + load_rules()
+            + tuple(r for r in made if r.type not in _BEFORE_TYPES))
+
+
+@lru_cache(maxsize=1)
+def article_gazetteer() -> tuple[Entry, ...]:
+    """The packaged gazetteer plus ``article_rules.EXTRA_GAZETTEER``, longest alias first."""
+    known = {e.alias for e in load_gazetteer()}
+    added = [Entry(*row) for row in extra.EXTRA_GAZETTEER if row[0] not in known]
+    return tuple(sorted((*load_gazetteer(), *added), key=lambda e: -len(e.alias)))
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Split text into sentences: each line is a paragraph; a period ends a sentence unless it ends an initialism
     (U.S., D.C.) or a listed abbreviation, or falls inside a quotation (when the paragraph's quotation marks pair
@@ -168,9 +203,17 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
+_SINGLE_QUOTE = re.compile(r"(?<![\w'‘’])['‘](?=[A-Za-z0-9$])(?:[^'‘’]|(?<=\w)['’](?=\w))*?(?<=[^\s'‘’])['’]"
+                           r"(?![\w'‘’])")
+
+
 def quote_spans(sentence: str) -> list[tuple[int, int]]:
-    """Start and end of every quotation (marks included) in ``sentence``."""
-    return [(m.start(), m.end()) for m in _QUOTE.finditer(sentence)]
+    """Start and end of every quotation (marks included) in ``sentence``; single quotation marks count when the
+    sentence has no double ones (wire copy reprinted with 'single quotes')."""
+    spans = [(m.start(), m.end()) for m in _QUOTE.finditer(sentence)]
+    if not spans and not _QUOTE_MARK.search(sentence):
+        spans = [(m.start(), m.end()) for m in _SINGLE_QUOTE.finditer(sentence)]
+    return spans
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -236,6 +279,11 @@ def clause_subject(sentence: str, span: tuple[int, int], mentions: list[Span]) -
     when no such mention precedes the trigger."""
     start = max([v.end() for v in REPORTING.finditer(sentence, 0, span[0])] +
                 [m.end() for m in re.finditer(";", sentence[:span[0]])], default=0)
+    for conj in extra.SUBORDINATE.finditer(sentence, start, span[0]):  # "... after *the United States* ordered"
+        first = next((m for m in _acting(mentions) if conj.end() <= m.start <= conj.end() + 4 and m.end <= span[0]),
+                     None)
+        if first is not None and re.match(r"\s+(?:has |had |have )?[a-z]+ed\b", sentence[first.end:]):
+            return first
     for m in _acting(mentions):
         if m.start < start or m.end > span[0]:
             continue
@@ -269,7 +317,8 @@ def choose_parties(span: tuple[int, int], mentions: list[Span], sentence: str | 
     other side of the dyad. Experts and third countries never act or are targeted.
     """
     parties = _acting(mentions)
-    near = [m for m in parties if m.end > span[0] and m.start <= span[1] + 40]
+    inside = [m for m in parties if m.start >= span[0] and m.end <= span[1]]
+    near = inside or [m for m in parties if m.end > span[0] and m.start <= span[1] + 40]
     rank = {"person": 0, "institution": 1, "country": 2}
     obj = min(near, key=lambda m: (rank[m.entry.kind], m.start)).entry if near and near[0].entry else None
     before = [m for m in parties if m.end <= span[0] and m.entry is not None
@@ -278,6 +327,12 @@ def choose_parties(span: tuple[int, int], mentions: list[Span], sentence: str | 
     grammar = None
     if sentence is not None:
         grammar = passive_agent(sentence, span, mentions) or clause_subject(sentence, span, mentions)
+        if grammar is not None and grammar.entry is not None and grammar.end <= span[0] and \
+                extra.PASSIVE_PATIENT.match(sentence[grammar.end:]):
+            patient = grammar.entry  # "China was notified ... that it must close the consulate": China is the target
+            other = {"USA": "CHN", "CHN": "USA"}.get(patient.actor[:3])
+            if other is not None:
+                return Entry(other, other, "country", 1.0), patient
         if grammar is not None and grammar.entry is not None and obj is not None and \
                 grammar.entry.actor[:3] == obj.actor[:3]:
             if grammar.start >= span[1]:  # passive agent of the object's own country: the object is not a target
@@ -297,7 +352,9 @@ def choose_parties(span: tuple[int, int], mentions: list[Span], sentence: str | 
                     and m.entry.actor[:3] == actor.actor[:3]]
             actor = same[-1].entry if same else actor
     else:
-        after = [m for m in parties if m.end > span[0]]
+        after = [m for m in parties if m.end > span[0] and m.entry is not None
+                 and (obj is None or m.entry.actor[:3] != obj.actor[:3])
+                 and (sentence is None or not REPORTING.search(sentence, span[1], m.start))]
         actor = after[0].entry if after else None
     if actor is None:
         return None, None
@@ -312,12 +369,17 @@ def choose_parties(span: tuple[int, int], mentions: list[Span], sentence: str | 
     return actor, (Entry(other, other, "country", 1.0) if other else None)
 
 
-def involves_both_sides(span: tuple[int, int], mentions: list[Span], actor: Entry | None) -> bool:
+_TOPIC_OF = re.compile(r"\b(?:over|about|regarding|concerning|on)\b", re.IGNORECASE)
+
+
+def involves_both_sides(span: tuple[int, int], mentions: list[Span], actor: Entry | None,
+                        sentence: str | None = None) -> bool:
     """False when the event is aimed at a third country (its object, the first mention within 40 characters after
     the trigger, is one) or the sentence names a third country and nothing of the other side than the actor."""
     near = [m for m in mentions if m.entry is not None and m.entry.kind != "expert"
             and m.end > span[0] and m.start <= span[1] + 40]
-    if near and near[0].entry is not None and near[0].entry.kind == "third":
+    if near and near[0].entry is not None and near[0].entry.kind == "third" and (
+            sentence is None or not _TOPIC_OF.search(sentence[span[1]:near[0].start])):
         return False
     thirds = [m for m in mentions if m.entry is not None and m.entry.kind == "third"]
     if not thirds or actor is None:
@@ -339,6 +401,9 @@ class Quote:
     start: int
 
 
+_PRONOUN_BEFORE = re.compile(r"(?:^|[,;])[\s\"“”‘’']*(?:he|she)\b[^,;]*$", re.IGNORECASE)
+
+
 def find_quotes(sentence: str, mentions: list[Span], previous_person: Entry | None) -> Quote | None:
     """The quotations of a sentence joined by ' … ', attributed to the person or institution nearest before the
     speech verb (else after it; 'He'/'She' fall back to the last person named); None without quote or verb."""
@@ -353,10 +418,13 @@ def find_quotes(sentence: str, mentions: list[Span], previous_person: Entry | No
     before = [m for m in people if m.end <= verb.start()]
     after = [m for m in people if m.start >= verb.end()]
     speaker: Entry | None = None
+    if before and extra.UNKNOWN_SPEAKER.search(sentence[before[-1].end:verb.start()]):
+        before = after = []  # "... one senior Chinese regulator said": a speaker the gazetteer does not know
     if before:
         speaker = before[-1].entry
-    elif PRONOUN_SUBJECT.match(sentence) and previous_person is not None:
-        speaker = previous_person
+    elif (PRONOUN_SUBJECT.match(sentence) or _PRONOUN_BEFORE.search(sentence[:verb.start()])) and \
+            previous_person is not None:
+        speaker = previous_person  # "..., he described the action as ..." after a sentence naming Wang Wenbin
     elif after:
         speaker = after[0].entry
     words = [sentence[s + 1:e - 1].strip().rstrip(",.;:").strip() for s, e in quotes]
@@ -375,7 +443,8 @@ def _compatible(a: dict, b: dict) -> bool:
     if a["type"] != b["type"] or a["type"] == "statement":
         return False
     def agree(x: str | None, y: str | None) -> bool:  # a bare country agrees with any party of that country
-        return x is None or y is None or x == y or (x[:3] == y[:3] and (len(x) == 3 or len(y) == 3))
+        return x is None or y is None or x == y or (x[:3] == y[:3] and (len(x) == 3 or len(y) == 3)) or \
+            (x.startswith(y) and "(" not in y) or (y.startswith(x) and "(" not in x)  # institution ~ its official
 
     straight = agree(a["actor"], b["actor"]) and agree(a["target"], b["target"])
     swapped = a["type"] in SYMMETRIC and agree(a["actor"], b["target"]) and agree(a["target"], b["actor"])
@@ -384,6 +453,10 @@ def _compatible(a: dict, b: dict) -> bool:
     if a["date"] is None or b["date"] is None:  # an undated mention (a headline) of the news the text dates
         dated = a if a["date"] is not None else b
         return dated["date"] is None or dated["date_precision"] == "day"
+    if (a.get("_reported") or b.get("_reported")) and a["date_precision"] == b["date_precision"] == "day":
+        late, early = (a, b) if a.get("_reported") else (b, a)
+        if 0 <= (late["date"] - early["date"]).days <= 3:
+            return True  # "the call ..., the White House said on Friday" and "Thursday's call": one call
     coarse = a if PRECISION_RANK[a["date_precision"]] >= PRECISION_RANK[b["date_precision"]] else b
     fine = b if coarse is a else a
     return same_period(fine["date"], coarse["date"], coarse["date_precision"])
@@ -400,6 +473,8 @@ def merge_duplicates(rows: list[dict]) -> list[dict]:
             continue
         kept = out[match]
         finer = row if PRECISION_RANK[row["date_precision"]] < PRECISION_RANK[kept["date_precision"]] else kept
+        if kept.get("_reported") and not row.get("_reported") and row["date"] is not None:
+            finer = row  # the event's own day beats the day it was reported
         other = kept if finer is row else row
         merged = dict(finer)
         for col in ("actor", "target"):
@@ -407,6 +482,9 @@ def merge_duplicates(rows: list[dict]) -> list[dict]:
         numbers = [other["sentence_no"], *(kept["also_in"] or "").split(";"), *(row["also_in"] or "").split(";")]
         others = {str(n) for n in numbers if str(n) and str(n) != str(merged["sentence_no"])}
         merged["also_in"] = ";".join(sorted(others, key=int))
+        merged["_back"] = max(kept.get("_back") or 0, row.get("_back") or 0)
+        merged["_days"] = merged.get("_days") or kept.get("_days") or row.get("_days") or []
+        merged["_reported"] = bool(kept.get("_reported") and row.get("_reported"))
         out[match] = merged
     return out
 
@@ -450,28 +528,190 @@ def date_of(span: tuple[int, int], dates: list[DateMention], offset: Offset | No
     return found if found is not None else (None, "none", UNDATED)
 
 
+_CLAUSE_MARK = re.compile(r"[,;:—–()\"“”]")
+DISCOURSE = "(no date in the sentence: dated by the story's date '{}' (inferred; check in review))"
+WINDOW_DAYS = 10  # the article's own window, as in tension.sources.review
+
+
+def _clause(sentence: str, start: int, end: int) -> str:
+    """The clause (between commas, dashes, colons and quote marks) holding ``sentence[start:end]``."""
+    left = max((m.end() for m in _CLAUSE_MARK.finditer(sentence, 0, start)), default=0)
+    right = next((m.start() for m in _CLAUSE_MARK.finditer(sentence, end)), len(sentence))
+    return sentence[left:right]
+
+
+def extra_future(sentence: str, start: int, end: int) -> bool:
+    """Whether the clause at ``start:end`` speaks of a plan in words the dates module does not read as future
+    ("a joint statement would be released on Monday", "details due Monday", "is welcome to visit")."""
+    return bool(extra.EXTRA_FUTURE.search(_clause(sentence, start, end)))
+
+
+def dateline(sentence: str, published: dt.date) -> dt.date | None:
+    """The day of a wire dateline opening ``sentence`` ("BEIJING, Dec. 31 (Xinhua) —"), the latest such day on or
+    before publication; None without a dateline."""
+    m = extra.DATELINE.match(sentence)
+    if m is None:
+        return None
+    try:
+        month = month_number(m["month"].rstrip(".")[:3])
+        year = int(m["year"]) if m["year"] else published.year
+        day = dt.date(year, month, int(m["day"]))
+    except ValueError:
+        return None
+    if not m["year"] and day > published:
+        day = dt.date(year - 1, month, int(m["day"]))
+    return day
+
+
+def _in_window(day: dt.date | None, precision: str, published: dt.date) -> bool:
+    return day is not None and precision == "day" and \
+        published - dt.timedelta(days=WINDOW_DAYS) <= day <= published
+
+
+_AFTER = re.compile(r"\bafter\s+(?:the\s+)?(?=[A-Z])")
+
+
+def _after_between(sentence: str, date_end: int, trigger_start: int) -> bool:
+    """Whether "after <Name>" opens a clause between a day and a trigger ("China said on Tuesday it would take
+    countermeasures after the United States imposed sanctions"): that day dates the main clause, not the cause."""
+    return date_end <= trigger_start and bool(_AFTER.search(sentence, date_end, trigger_start))
+
+
+def _clause_left(sentence: str, start: int) -> str:
+    """The text of the trigger's clause (commas, semicolons, colons) before ``start``."""
+    left = max((m.end() for m in re.finditer(r"[,;:]", sentence[:start])), default=0)
+    return sentence[left:start]
+
+
+def part_months(sentence: str, published: dt.date, dates: list[DateMention]) -> list[DateMention]:
+    """Month mentions with "early", "mid" or "late" ("in mid-November") that the dates module does not read, at
+    month precision: the latest such month up to publication unless a year is given (the next one in a plan)."""
+    out = []
+    for m in extra.PART_MONTH.finditer(sentence):
+        if any(d.start < m.end() and m.start() < d.end for d in dates):
+            continue
+        month = month_number(m["month"])
+        if m["year"]:
+            year = int(m["year"])
+        elif clause_is_future(sentence, m.start(), m.end()) or extra_future(sentence, m.start(), m.end()):
+            year = published.year + (1 if month < published.month else 0)
+        else:
+            year = published.year - (1 if month > published.month else 0)
+        out.append(DateMention(m.start(), m.end(), m.group(0), dt.date(year, month, 1), "month"))
+    return out
+
+
+def short_names(sentence: str, mentions: list[Span], named: dict[str, Entry]) -> list[Span]:
+    """Mentions of a person by one part of a full name given earlier in the text ("Mao said" after "Mao Ning",
+    "Kritenbrink" after "Daniel Kritenbrink"), where that part is not already a mention or a common word."""
+    parts: dict[str, Entry] = {}
+    for alias, entry in named.items():
+        words = alias.split()
+        for word in (words[0], words[-1]) if len(words) > 1 else ():
+            if word not in extra.NOT_SHORT_NAMES and len(word) > 1:
+                parts[word] = entry
+    out = []
+    for word, entry in parts.items():
+        for m in re.finditer(r"(?<![\w.])" + re.escape(word) + r"(?![\w-])", sentence):
+            if any(m.start() < t.end and t.start < m.end() for t in [*mentions, *out]):
+                continue
+            if _inside(m.start(), quote_spans(sentence)):
+                continue
+            out.append(Span(m.start(), m.end(), m.group(0), entry=entry))
+    return out
+
+
+def attributed(sentence: str, span: tuple[int, int], day: dt.date | None, dates: list[DateMention]) -> bool:
+    """Whether the date used for the trigger at ``span`` sits in a trailing attribution (", the White House said on
+    Friday"): then it is the day of the report, and the event may be a day or two older."""
+    if day is None:
+        return False
+    for d in dates:
+        if d.date != day or d.start < span[1]:
+            continue
+        verb = next((v for v in REPORTING.finditer(sentence, span[1], d.start)), None)
+        if verb is not None and "," in sentence[span[1]:verb.start()]:
+            return True
+    return False
+
+
+def range_days(sentence: str, span: tuple[int, int], dates: list[DateMention]) -> list[dt.date]:
+    """The days of a two-day expression in ``sentence`` ("on Sunday and Monday", "May 10–11", "from Dec. 11 to
+    12"), in order; empty when there is none. Only expressions whose first day was found as a date count."""
+    for m in extra.WEEKDAY_RANGE.finditer(sentence):
+        days = [d.date for d in dates if d.precision == "day" and d.end > m.start() and d.start < m.end()]
+        if len(days) >= 2:
+            return sorted(set(days))
+    for m in extra.DAY_RANGE.finditer(sentence):
+        first = next((d for d in dates if d.precision == "day" and d.start <= m.start() + 3 and d.end > m.start()),
+                     None)
+        last = int(m["last"])
+        if first is not None and first.date.day < last <= first.date.day + 6:
+            try:
+                return [first.date + dt.timedelta(days=i) for i in range(last - first.date.day + 1)]
+            except OverflowError:
+                return []
+    return []
+
+
 def events_from_text(text: str, published: dt.date, *, source: str | None = None, id_prefix: str = "art",
                      rules: tuple[Rule, ...] | None = None, gazetteer: tuple[Entry, ...] | None = None
                      ) -> pl.DataFrame:
     """Candidate events and toned quoted statements found in a news text published on ``published``."""
-    rules = rules if rules is not None else load_rules()
-    gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
+    rules = rules if rules is not None else article_rules()
+    gazetteer = gazetteer if gazetteer is not None else article_gazetteer()
     source = source or f"news article published {published.isoformat()}"
     rows: list[dict] = []
     carry: tuple[dt.date, str, str] | None = None
     last_person: Entry | None = None
+    named: dict[str, Entry] = {}  # persons named so far, for "Mao said" after "Mao Ning"
+    story_from_event = False  # the story's date came from a sentence that codes an event (or a dateline)
+    story: tuple[dt.date, str] | None = None  # the story's date: a dateline, else the lead's latest day in window
+    context: tuple[dt.date | None, bool, set[str]] = (None, True, set())  # last dated sentence: day, current?, people
     for sentence in split_sentences(text):
         s = sentence.text
         dates = find_dates(s, published)
+        wire = dateline(s, published)
+        head = extra.DATELINE.match(s).end() if wire is not None else 0  # type: ignore[union-attr]
+        if wire is not None:
+            story = (wire, s[:extra.DATELINE.match(s).end() - 1].strip())  # type: ignore[union-attr]
+            story_from_event = True
+            if not any(d.date == wire for d in dates):
+                dates = [DateMention(0, 0, story[1], wire, "day"), *dates]
+        fixed = []
+        for d in dates:  # "details due Monday": a weekday in a plan clause is the coming one
+            if d.precision == "day" and d.date < published and extra_future(s, d.start, d.end) and \
+                    re.search(r"day\b", d.text):
+                d = DateMention(d.start, d.end, d.text, d.date + dt.timedelta(days=7), d.precision)
+            fixed.append(d)
+        dates = fixed
+        dates = sorted(dates + part_months(s, published, dates), key=lambda d: d.start)
         mentions = find_mentions(s, gazetteer)
+        mentions = sorted(mentions + short_names(s, mentions, named), key=lambda m: m.start)
+        named.update({m.entry.alias: m.entry for m in mentions if m.entry is not None and m.entry.kind == "person"})
         found: list[tuple[str, tuple[int, int], str, Entry | None, Entry | None, Quote | None]] = []
         for span in detect(s, rules):
-            if not dates and clause_is_future(s, span.start, span.end):
-                continue  # an announced plan with no date: not an event (docs/text.md)
+            plan = clause_is_future(s, span.start, span.end) or extra_future(s, span.start, span.end)
+            undo = extra.UNDOING.search(_clause_left(s, span.start))
+            if span.rule is not None and span.rule.type in extra.PUNITIVE and undo is not None and \
+                    not extra.NEGATED.search(_clause_left(s, span.start)[:undo.start()]):
+                continue  # "lift a series of previously imposed tariffs and export restrictions": cooperation
+            own = [d for d in dates if (plan or not extra_future(s, d.start, d.end)) and not (plan and d.start < head)]
+            if plan and not own:
+                continue  # an announced plan with no date of its own (a dateline is not one): not an event
+            if plan and (not own or nearest_date((span.start, span.end), own).precision != "day"):  # type: ignore[union-attr]
+                continue  # "meet ... in early April", "visit China ... this year": a plan, not an event
             actor, target = choose_parties((span.start, span.end), mentions, s)
-            if not involves_both_sides((span.start, span.end), mentions, actor):
+            if not involves_both_sides((span.start, span.end), mentions, actor, s):
                 continue  # a US–Philippines call is not a China–US event (docs/text.md)
             assert span.rule is not None
+            if span.rule.swap and actor is not None and target is not None:
+                actor, target = target, actor
+            elif span.rule.swap and actor is None:  # "China “firmly opposes” ...": the named party acts
+                named_in = [m.entry for m in _acting(mentions) if span.start <= m.start and m.end <= span.end]
+                other = {"USA": "CHN", "CHN": "USA"}.get(named_in[0].actor[:3]) if named_in and named_in[0] else None
+                if other is not None:
+                    actor, target = named_in[0], Entry(other, other, "country", 1.0)
             found.append((span.rule.type, (span.start, span.end), span.text, actor, target, None))
         quote = find_quotes(s, mentions, last_person)
         if quote is not None and quote.speaker is not None and quote.speaker.kind != "expert" and quote.text:
@@ -480,8 +720,19 @@ def events_from_text(text: str, published: dt.date, *, source: str | None = None
             found.append(("statement", (quote.start, quote.start + 1), "quoted words", quote.speaker, target, quote))
         offsets = find_offsets(s)
         for kind, span, trigger, actor, target, q in found:
-            day, precision, how = date_of(span, dates, offsets[0] if offsets else None,
-                                          carry if carry is not None and (offsets or CARRY_CUES.search(s)) else None)
+            nested = [other for _, other, *_ in found if other != span]  # "the January 17 call": that call's date
+            usable = [d for d in dates if not any(o[0] <= d.start and d.end <= o[1] for o in nested)]
+            usable = [d for d in usable if not (d.precision == "day" and _after_between(s, d.end, span[0]))]
+            usable = [d for d in usable if not extra_future(s, d.start, d.end) or (kind != "statement" and (
+                      clause_is_future(s, span[0], span[1]) or extra_future(s, span[0], span[1])))]
+            continues = offsets or CARRY_CUES.search(s) or (
+                SIDES_CUE.search(s) and carry is not None and _in_window(carry[0], carry[1], published))
+            day, precision, how = date_of(span, usable, offsets[0] if offsets else None,
+                                          carry if carry is not None and continues else None)
+            days = range_days(s, span, dates) if kind in {"talks", "agreement"} and precision == "day" else []
+            if kind == "agreement":  # an agreement of a two-day round is reached at its close
+                day, days = (days[-1] if day in days else day), []
+            back = extra.DAYS_OF.search(s) if kind == "talks" else None
             rows.append({
                 "date": day, "type": kind, "actor": actor.actor if actor else None,
                 "target": target.actor if target else None,
@@ -491,15 +742,97 @@ def events_from_text(text: str, published: dt.date, *, source: str | None = None
                 "date_precision": precision, "date_text": how, "speaker": q.speaker.actor if q and q.speaker else None,
                 "tone": tone_module.score(q.text) if q else None, "trigger": trigger,
                 "sentence_no": sentence.number, "sentence": s, "also_in": None,
+                "_days": days if day in days else [],
+                "_back": {"two": 2, "three": 3, "2": 2, "3": 3}[back["n"].lower()] if back else 0,
+                "_context": context, "_story": story,
+                "_spoken": kind == "statement" or (kind in SPOKEN and actor is not None
+                                                   and actor.kind in {"person", "institution"}),
+                "_reported": attributed(s, span, day, dates),
             })
         if dates:
             dated = [nearest_date(span, dates) for _, span, *_ in found]
             latest = dated[-1] if dated and dated[-1] is not None else dates[-1]
             carry = (latest.date, latest.precision, latest.text)
-        people = [m.entry for m in mentions if m.entry is not None and m.entry.kind in {"person", "expert"}]
-        last_person = people[0] if people else last_person
+            spread = range_days(s, (0, 0), dates)
+            if spread and latest.date in spread:  # after "May 10–11" the next sentence speaks of the close
+                carry = (spread[-1], "day", f"the last day of '{latest.text}'")
+            current = [d for d in dates if d.precision == "day" and (d.date > published
+                                                                     or _in_window(d.date, d.precision, published))]
+            people = {m.entry.actor for m in mentions if m.entry is not None and m.entry.kind == "person"}
+            past = [d.date for d in current if d.date <= published]
+            if found:  # a sentence that codes events sets the context ("this year's report" in passing does not)
+                context = (max(past) if past else None, bool(current), people)
+            if past and (story is None or (not story_from_event and (found or SPEECH_VERBS.search(s)))):
+                lead = max((d for d in dates if d.date in past), key=lambda d: d.date)
+                story, story_from_event = (lead.date, lead.text), bool(found or SPEECH_VERBS.search(s))
+        persons = [m.entry for m in mentions if m.entry is not None and m.entry.kind in {"person", "expert"}]
+        last_person = persons[0] if persons else last_person
     rows = merge_duplicates(rows)
-    return candidates_frame(rows, id_prefix)
+    rows = merge_duplicates(expand_days(discourse_dates(rows, story)))
+    rows = merge_statements(rows)
+    return candidates_frame([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows], id_prefix)
+
+
+#: Verbal acts: when a named official does them in a sentence with no date, the story's date is inferred.
+SPOKEN = frozenset({"statement", "accusation", "threat"})
+
+
+def discourse_dates(rows: list[dict], story: tuple[dt.date, str] | None) -> list[dict]:
+    """Date the undated quotes of officials (and accusations or threats by a named official) that belong to the
+    story's own news: a row whose last dated sentence before it was
+    about the article's own days (or that comes before any date, as a headline) takes the day of that sentence when
+    the row's speaker or actor was named in it, else the story's date (the dateline, else the lead's latest day);
+    ``date_text`` says it was inferred. Rows after a background passage ("in 2018", "last August") stay undated."""
+    out = []
+    for row in rows:
+        row = dict(row)
+        context = row.get("_context") or (None, True, set())
+        current, people = context[1], context[2]
+        if row["date"] is None and row.get("_spoken") and current and (row.get("_story") or story) is not None:
+            who = row["speaker"] or row["actor"]
+            if context[0] is not None and who in people:
+                row["date"], words = context[0], f"the day of the sentence before naming {who}"
+            else:
+                day, words = row.get("_story") or story  # type: ignore[misc]
+                row["date"] = day
+            row["date_precision"], row["date_text"] = "day", DISCOURSE.format(words)
+        out.append(row)
+    return out
+
+
+def expand_days(rows: list[dict]) -> list[dict]:
+    """One talks row per day of a two-day expression ("on Sunday and Monday", "May 10–11", "two days of talks"
+    ending on the row's day): the row is copied for each other day (codebook: one talks row per meeting day)."""
+    out = []
+    for row in rows:
+        out.append(row)
+        days = list(row.get("_days") or [])
+        if not days and row.get("_back") and row["date"] is not None and row["date_precision"] == "day":
+            days = [row["date"] - dt.timedelta(days=i) for i in range(row["_back"] - 1, -1, -1)]
+        for day in days:
+            if day != row["date"]:
+                out.append({**row, "date": day, "date_text": f"{row['date_text']} (one row per day of the range)",
+                            "_days": [], "_back": 0})
+    return out
+
+
+def merge_statements(rows: list[dict]) -> list[dict]:
+    """One statement per speaker and day (as the gold files count them): quotes of the same speaker dated the same
+    day are joined with ' … ' into the first row; the others' sentence numbers go to ``also_in``."""
+    out: list[dict] = []
+    for row in rows:
+        same = next((kept for kept in out if row["type"] == "statement" and kept["type"] == "statement"
+                     and row["date"] is not None and kept["date"] == row["date"]
+                     and kept["date_precision"] == row["date_precision"] and kept["speaker"] == row["speaker"]
+                     and row["speaker"] is not None), None)
+        if same is None:
+            out.append(dict(row))
+            continue
+        same["statement"] = f"{same['statement']} … {row['statement']}"
+        same["tone"] = tone_module.score(same["statement"])
+        numbers = {n for n in (same["also_in"] or "").split(";") if n} | {str(row["sentence_no"])}
+        same["also_in"] = ";".join(sorted(numbers, key=int))
+    return out
 
 
 def candidates_frame(rows: list[dict], id_prefix: str) -> pl.DataFrame:
