@@ -23,6 +23,7 @@ from tension.sources.article import (
     matches,
     split_sentences,
 )
+from tension.taxonomy import type_ids
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
 SHARED = Path(os.environ.get("TENSION_SHARED", Path(__file__).resolve().parents[2] / "shared"))
@@ -468,3 +469,30 @@ def test_a_passing_date_without_an_event_does_not_make_the_context_background():
             "“The report grossly interfered in China's internal affairs,” Zhao Lijian said.")
     statement = events_from_text(text, dt.date(2020, 10, 15)).filter(pl.col("type") == "statement")
     assert statement["date"].to_list() == [dt.date(2020, 10, 15)]
+
+
+# --- the gold files themselves ------------------------------------------------------------------------------------
+
+GOLD_COLUMNS = ["article", "published", "date", "date_precision", "type", "actor", "target", "speaker", "note"]
+
+
+@pytest.mark.parametrize("name", ["unseen", "sanity", "fresh"])
+def test_gold_files_are_well_formed_and_match_their_sources(name):
+    """Each gold row has a known type, a parsable date at a known precision, no later than publication, two different
+    country codes, and belongs to an article listed once in the sources file (with an http(s) URL)."""
+    gold = pl.read_csv(FIXTURES / f"{name}_gold.csv", infer_schema=False)
+    sources = pl.read_csv(FIXTURES / f"{name}_sources.csv", infer_schema=False)
+    assert gold.columns == GOLD_COLUMNS
+    assert sources["article"].is_unique().all()
+    assert set(gold["article"]) == set(sources["article"])
+    assert sources["url"].str.starts_with("http").all()
+    assert set(gold["type"]) <= set(type_ids())
+    assert set(gold["date_precision"]) <= {"day", "month", "year"}
+    dates = gold.with_columns(pl.col("date", "published").str.to_date(strict=True))
+    assert (dates["date"] <= dates["published"]).all()
+    published = dict(sources.select("article", "published").iter_rows())
+    assert all(published[a] == p for a, p in gold.select("article", "published").iter_rows())
+    assert gold["actor"].is_in(["USA", "CHN"]).all() and gold["target"].is_in(["USA", "CHN"]).all()
+    assert (gold["actor"] != gold["target"]).all()
+    statements = gold.filter(pl.col("type") == "statement")
+    assert statements["speaker"].is_not_null().all()
