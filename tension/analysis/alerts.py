@@ -44,7 +44,8 @@ DEFAULT_WARMUP = 30
 Z_MAX = 100.0
 #: The index change reported runs from the day before the alert to this many days after it.
 AFTER_DAYS = 7
-#: Events listed per alert, from the alert day and this many days before it.
+#: Events listed per alert: the largest of its run (from the run's first day, or this many days before the alert day
+#: when the run is shorter).
 TOP_EVENTS = 3
 EVENT_DAYS = 2
 SUMMARY_CHARS = 90
@@ -158,10 +159,10 @@ def _run_start(path: np.ndarray, day: int, h: float) -> int:
     return int(zeros[-1]) + 1 if zeros.size else 0
 
 
-def _event_text(scored: pl.DataFrame, day: dt.date, sign: float) -> tuple[int, str]:
-    """The number of events from ``EVENT_DAYS`` before ``day`` to ``day``, and the ``TOP_EVENTS`` that pushed most
-    in the alert's direction (``sign``), as "YYYY-MM-DD type: summary" joined by " | "."""
-    window = scored.filter(pl.col("date").is_between(day - dt.timedelta(days=EVENT_DAYS), day))
+def _event_text(scored: pl.DataFrame, first: dt.date, day: dt.date, sign: float) -> tuple[int, str]:
+    """The number of events from ``first`` to ``day``, and the ``TOP_EVENTS`` of them that pushed most in the
+    alert's direction (``sign``), as "YYYY-MM-DD type: summary" joined by " | "."""
+    window = scored.filter(pl.col("date").is_between(first, day))
     top = window.sort(pl.col("value") * -sign, maintain_order=True).head(TOP_EVENTS)
     parts = []
     for row in top.iter_rows(named=True):
@@ -180,8 +181,8 @@ def alerts(data: pl.DataFrame, weights: dict[str, float] | None = None, *,
     """The alert days of an event frame (the index is computed with ``weights``) or of a daily ``compute_index`` frame.
 
     One row per alert: ``date, direction, size`` (the CUSUM on the day, > ``h``), ``z``, ``start`` (the first day of
-    the CUSUM run), ``shock``, ``index``, ``d_index_7d``, ``n_events`` and ``events`` (the top 3 of the day and the
-    2 before). Events come from ``scored`` (``score_events``) for a daily frame; without it ``events`` is null.
+    the CUSUM run), ``shock``, ``index``, ``d_index_7d``, ``n_events`` and ``events`` (the count, and the top 3 in the alert's
+    direction, of the events of the run: from its first day, or from 2 days before the alert when the run is shorter). Events come from ``scored`` (``score_events``) for a daily frame; without it ``events`` is null.
     """
     frame = data.collect() if isinstance(data, pl.LazyFrame) else data
     if not isinstance(frame, pl.DataFrame):
@@ -207,17 +208,18 @@ def alerts(data: pl.DataFrame, weights: dict[str, float] | None = None, *,
         columns["direction"].append(COOPERATIVE if cooperative else CONFRONTATIONAL)
         columns["size"].append(float(path[d]))
         columns["z"].append(float(days["z"][d]))
-        columns["start"].append(days["date"][_run_start(path, d, h)])
+        start = _run_start(path, d, h)
+        columns["start"].append(days["date"][start])
         columns["shock"].append(float(days["shock"][d]))
         columns["index"].append(None if index is None else float(index[d]))
         after = d + AFTER_DAYS
         columns[f"d_index_{AFTER_DAYS}d"].append(
             None if index is None or after >= len(index) else float(index[after] - index[max(d - 1, 0)]))
+        first = min(start, max(0, d - EVENT_DAYS))  # the run, and at least the two days before the alert
         if scored is not None:
-            n, text = _event_text(scored, day, 1.0 if cooperative else -1.0)
+            n, text = _event_text(scored, days["date"][first], day, 1.0 if cooperative else -1.0)
         else:
-            n = (int(daily["n_events"][max(0, d - EVENT_DAYS):d + 1].sum()) if "n_events" in daily.columns
-                 else None)
+            n = int(daily["n_events"][first:d + 1].sum()) if "n_events" in daily.columns else None
             text = None
         columns["n_events"].append(n)
         columns["events"].append(text)
