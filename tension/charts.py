@@ -73,7 +73,7 @@ BOUND_LEVEL = 9.5
 BOUND_SHARE = 0.25
 LANDMARK_CHARS = 28
 #: Characters of an event's summary in its marker's hover label (the whole summary is in the drivers table).
-HOVER_CHARS = 100
+HOVER_CHARS = 80
 #: The plot width assumed when stacking landmark labels so that neighbours do not overlap.
 LANDMARK_WIDTH_PX = 1100
 _DAY_MS = 86_400_000
