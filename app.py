@@ -547,10 +547,14 @@ def alerts_section(found: pl.DataFrame) -> None:
                "their past year; pure noise gives about 5 a year, so an alert is a prompt to look (docs/alerts.md).")
     if found.height:
         shown = found.sort("date", descending=True).select(
-            pl.col("date").dt.to_string("%Y-%m-%d"), "direction", pl.col("size").round(1),
-            pl.col("d_index_7d").round(2).alias("index change, 7 days"), "events")
+            pl.col("date").dt.to_string("%Y-%m-%d"), pl.col("start").dt.to_string("%Y-%m-%d").alias("run from"),
+            "direction", pl.col("size").round(1), pl.col("d_index_7d").round(2).alias("index change, 7 days"),
+            "events")
         st.dataframe(shown, hide_index=True, key="alerts_table", row_height=60, column_config={
-            "events": st.column_config.TextColumn("what drove it", width="large")})
+            "run from": st.column_config.TextColumn(help="first day of the run of surprising days that crossed the "
+                                                         "threshold on the alert day"),
+            "events": st.column_config.TextColumn("what drove it", width="large",
+                                                  help="the largest events of the run, in the alert's direction")})
 
 
 def upload_problems() -> None:

@@ -595,7 +595,8 @@ def test_alerts_toggle_marks_the_chart_and_the_tab_lists_them(app):
     at.run()
     listed = next(d.value for d in at.dataframe if "direction" in d.value.columns)
     assert len(listed) == found.height
-    assert any(text.startswith("2023-02-04 incident") for text in listed["events"])   # the balloon's run
+    balloon = listed[listed["events"].str.startswith("2023-02-04 incident")]        # the balloon's run
+    assert len(balloon) == 1 and balloon["run from"].iloc[0] == "2023-02-02"
 
 
 def test_band_toggle_draws_the_band_and_adds_it_to_the_download(app):
