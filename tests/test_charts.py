@@ -210,7 +210,7 @@ def test_long_span_line_is_thinned():
 
 def test_payload_bounds_bundled(bundled):
     index, scored = bundled
-    # 231 kB for the 1,436 events of December 2026 (hover summaries cut to HOVER_CHARS); the browser target is
+    # 233 kB for the 1,451 events of December 2026 (hover summaries cut to HOVER_CHARS); the browser target is
     # at most 300 kB sent per slider rerun (bench/bench_browser.py).
     assert charts.figure_bytes(charts.index_figure(index, scored)) <= 300_000
     assert charts.figure_bytes(charts.contributions_figure(index)) <= 150_000
