@@ -181,8 +181,9 @@ def alerts(data: pl.DataFrame, weights: dict[str, float] | None = None, *,
     """The alert days of an event frame (the index is computed with ``weights``) or of a daily ``compute_index`` frame.
 
     One row per alert: ``date, direction, size`` (the CUSUM on the day, > ``h``), ``z``, ``start`` (the first day of
-    the CUSUM run), ``shock``, ``index``, ``d_index_7d``, ``n_events`` and ``events`` (the count, and the top 3 in the alert's
-    direction, of the events of the run: from its first day, or from 2 days before the alert when the run is shorter). Events come from ``scored`` (``score_events``) for a daily frame; without it ``events`` is null.
+    the CUSUM run), ``shock``, ``index``, ``d_index_7d``, ``n_events`` and ``events`` (the count, and the top 3 in the
+    alert's direction, of the events of the run: from its first day, or from 2 days before the alert when the run is
+    shorter). Events come from ``scored`` (``score_events``) for a daily frame; without it ``events`` is null.
     """
     frame = data.collect() if isinstance(data, pl.LazyFrame) else data
     if not isinstance(frame, pl.DataFrame):
