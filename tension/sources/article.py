@@ -553,7 +553,7 @@ def dateline(sentence: str, published: dt.date) -> dt.date | None:
     if m is None:
         return None
     try:
-        month = month_number(m["month"].rstrip(".")[:3])
+        month = month_number(m["month"])
         year = int(m["year"]) if m["year"] else published.year
         day = dt.date(year, month, int(m["day"]))
     except ValueError:

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import re
 
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-          r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)")
+from tension.sources.dates import MONTHS, WEEKDAYS
+
+_WEEKDAY = "(?:" + "|".join(w.capitalize() for w in WEEKDAYS) + ")"
+_MONTH_NAME = "(?:" + "|".join(m.capitalize() for m in MONTHS) + ")"
+_MONTH = "(?:" + _MONTH_NAME[3:-1] + r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
 _PARTY = r"(?:the\s+)?(?:U\.S\.|US|United States|America|Washington|China|Beijing)"
 
 EXTRA_RULES: tuple[tuple[str, str, str, bool], ...] = (
@@ -64,8 +66,8 @@ EXTRA_RULES: tuple[tuple[str, str, str, bool], ...] = (
      False),
     ("phone_call", r"\b(?:(?:\d+|[a-z]+|half-an|an)-(?:minute|hour)\s+(?:phone\s+|video\s+|telephone\s+)?"
                    r"(?:call|conversation)|" + _WEEKDAY + r"'s\s+(?:phone\s+|video\s+)?call|"
-                   r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+"
-                   r"\d{1,2}\s+(?:phone\s+|video\s+)?call|call\s+between\s+(?:the\s+)?(?:[\w.-]+\s+){0,6}?"
+                   + _MONTH_NAME + r"\s+\d{1,2}\s+(?:phone\s+|video\s+)?call|"
+                   r"call\s+between\s+(?:the\s+)?(?:[\w.-]+\s+){0,6}?"
                    r"(?:presidents|leaders|heads of state|Xi|Trump|Biden))\b",
      "the 90-minute call between ..., Thursday's call, the January 17 call", False),
     ("agreement", r"\b(?:reach(?:es|ed|ing)?\s+(?:an?\s+|the\s+)?(?:series|number|set)\s+of\s+(?:[\w-]+\s+){0,2}"
@@ -124,8 +126,8 @@ PASSIVE_PATIENT = re.compile(r"^\s*(?:was|were|has been|have been|had been|is be
 SUBORDINATE = re.compile(r"\b(?:after|because|when|while|since|although|whereas)\s+(?=(?:the\s+)?[A-Z])")
 
 #: Month words with "early", "mid" or "late" ("in mid-November"): month precision.
-PART_MONTH = re.compile(r"\b(?:early|mid|late)[- ](?P<month>January|February|March|April|May|June|July|August|"
-                        r"September|October|November|December)\b(?:,? (?P<year>\d{4}))?", re.IGNORECASE)
+PART_MONTH = re.compile(r"\b(?:early|mid|late)[- ](?P<month>" + _MONTH_NAME[3:-1] + r")\b(?:,? (?P<year>\d{4}))?",
+                        re.IGNORECASE)
 
 #: Words that undo a punitive measure: "helped lift a series of previously imposed tariffs and export restrictions"
 #: is cooperation, not tariffs or export controls.
