@@ -136,6 +136,23 @@ def decayed(own: pl.DataFrame | None, digest: str, scorer: str, half_life: float
                       lambda: tension.decay_daily(daily(own, digest, scorer), half_life))
 
 
+@st.cache_data(show_spinner=False, max_entries=len(dash.TONE_SCORERS))
+def bundled_hover(scorer: str) -> pl.Series:
+    """The hover text of each bundled event's marker, once per scorer (in the row order of ``bundled_toned``)."""
+    return charts.hover_summaries(bundled_toned(scorer)["summary"])
+
+
+def hover(own: pl.DataFrame | None, digest: str, scorer: str) -> pl.Series | None:
+    """The markers' hover text in the row order of ``toned`` (it does not change with the weights, so a slider move
+    does not rebuild it); None beyond MAX_MARKERS events, where markers are grouped and show no summaries."""
+    if own is None:
+        return bundled_hover(scorer)
+    if own.height > charts.MAX_MARKERS:
+        return None
+    return memo().get((digest, scorer, "hover"),
+                      lambda: charts.hover_summaries(toned(own, digest, scorer)["summary"]).to_frame())["hover"]
+
+
 def upload_limit() -> int:
     """The upload limit in bytes (server.maxUploadSize, in megabytes, from .streamlit/config.toml)."""
     return int(st.get_option("server.maxUploadSize")) * 1024 * 1024
@@ -659,7 +676,9 @@ def index_page() -> None:
     if st.session_state.get("alerts") or st.session_state.get("tab") == "Alerts":
         found = tension.alerts(index, scored=scored, half_life=half_life, tone_weight=tone_weight, scale=scale)
     marks = None if found is None or not st.session_state.get("alerts") else dash.in_range(found, start, end)
-    fig = charts.index_figure(view, dash.in_range(scored, start, end), pulse_line,
+    hover_text = hover(own, digest, scorer)
+    marked = scored if hover_text is None else scored.with_columns(hover_text)
+    fig = charts.index_figure(view, dash.in_range(marked, start, end), pulse_line,
                               title="China–US relations index, daily", day=st.session_state.get("day"),
                               landmarks=6 if st.session_state.get("landmarks", True) else 0, band=band,
                               compare=None if index_a is None else dash.in_range(index_a, start, end),

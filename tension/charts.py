@@ -133,6 +133,13 @@ def cut_words(text: str | None, limit: int) -> str:
     return out.rstrip(",;:.&-–— ") + "…"
 
 
+def hover_summaries(summary: pl.Series) -> pl.Series:
+    """Each summary as its event marker's hover shows it (the first HOVER_CHARS characters, escaped and wrapped), as a
+    ``hover`` column; it does not depend on the weights, so a dashboard can compute it once per working set and pass
+    it to ``index_figure`` with the scored events."""
+    return pl.Series("hover", [safe_text(cut_words(s, HOVER_CHARS)) for s in summary.to_list()], dtype=pl.String)
+
+
 def short_label(text: str | None, limit: int = LANDMARK_CHARS) -> str:
     """The first words of ``text`` in at most ``limit`` characters (… when cut), HTML-escaped for a label."""
     return html.escape(cut_words(text, limit), quote=False)
@@ -225,8 +232,9 @@ def _key(name: str, colour: str, rank: int) -> go.Scatter:
 
 
 def _event_markers(marks: pl.DataFrame, max_markers: int) -> list[go.Scatter]:
-    """The scored events on the index line (``marks``: date, type, summary, value, y) as one marker trace coloured
-    by sign, aggregated per (bucket of days, sign) beyond ``max_markers``; then legend-only keys for the colours.
+    """The scored events on the index line (``marks``: date, type, summary, value, y, optional hover) as one marker
+    trace coloured by sign, aggregated per (bucket of days, sign) beyond ``max_markers``; then legend-only keys for
+    the colours.
 
     A click selects the hovered marker. Plotly hovers the marker whose centre is nearest, but every marker of at
     most 6 px counts as distance 0 under the cursor and the last one in the trace wins: so markers stay ≤ 6 px and
@@ -247,8 +255,8 @@ def _event_markers(marks: pl.DataFrame, max_markers: int) -> list[go.Scatter]:
             x=_iso(part["date"]), y=_f32(part["y"]), **common,
             marker={"color": part["value"].sign().cast(pl.Int8).to_numpy(), "size": size, **colour},
             customdata=[list(row) for row in zip(part["type"].to_list(),
-                                                 [safe_text(cut_words(s, HOVER_CHARS))
-                                                  for s in part["summary"].to_list()],
+                                                 (part["hover"] if "hover" in part.columns
+                                                  else hover_summaries(part["summary"])).to_list(),
                                                  part["value"].round(2).to_list())],
             hovertemplate="<b>%{x|%Y-%m-%d} · %{customdata[0]}</b><br>%{customdata[1]}<br>"
                           "contribution on the day: %{customdata[2]:+.2f} raw points<br>"
@@ -342,7 +350,8 @@ def index_figure(index: pl.DataFrame, events: pl.DataFrame | None = None, pulse:
     """The daily index (a line, the only trace in the range slider) over the six level bands, with clickable event
     markers; optional ``pulse`` and ``compare`` lines (date, index), a ``day`` marker, ``landmarks`` labels, a
     ``band`` (date, index_low, index_high: the weight uncertainty band), ``alerts`` (date, direction) markers and a
-    ``nowcast`` after the record (date, index, index_low, index_high: dashed, in its own colour, never joined)."""
+    ``nowcast`` after the record (date, index, index_low, index_high: dashed, in its own colour, never joined).
+    A ``hover`` column in ``events`` (``hover_summaries``) is used as given instead of being rebuilt."""
     # Lines first, markers on top: the markers are the click targets (the lines take no clicks, and the index
     # line no hover either, since it passes through every marker); the markers' hover shows their day's index.
     traces = []
@@ -360,7 +369,8 @@ def index_figure(index: pl.DataFrame, events: pl.DataFrame | None = None, pulse:
                                 hovertemplate=f"{html.escape(name)} %{{y:.2f}}<extra></extra>"))
     marks = None
     if events is not None and events.height:
-        marks = events.select("date", "type", "summary", "value").join(
+        given = ["hover"] if "hover" in events.columns else []
+        marks = events.select("date", "type", "summary", "value", *given).join(
             index.select("date", y=pl.col("index")), on="date", how="inner")
         traces += _event_markers(marks, max_markers)
     if nowcast is not None and nowcast.height:

@@ -390,6 +390,17 @@ def test_event_hover_shows_the_first_words_of_long_summaries():
     assert shown.endswith("…") and len(shown.replace("<br>", "")) <= charts.HOVER_CHARS
 
 
+def test_a_given_hover_column_is_used_and_equals_the_one_built(bundled):
+    index, scored = bundled
+    built = charts.index_figure(index, scored)
+    hover = charts.hover_summaries(scored["summary"])
+    assert hover.name == "hover" and hover.len() == scored.height
+    given = charts.index_figure(index, scored.with_columns(hover))
+    assert trace(given, "events").customdata == trace(built, "events").customdata   # same text, not rebuilt
+    marked = charts.index_figure(index, scored.with_columns(pl.lit("H").alias("hover")))
+    assert {row[1] for row in trace(marked, "events").customdata} == {"H"}          # the given column is what shows
+
+
 def test_safe_text_wraps_and_escapes():
     assert charts.safe_text(None) == ""
     text = charts.safe_text("<script>" + " word" * 30, width=40)
