@@ -496,3 +496,66 @@ def test_gold_files_are_well_formed_and_match_their_sources(name):
     assert (gold["actor"] != gold["target"]).all()
     statements = gold.filter(pl.col("type") == "statement")
     assert statements["speaker"].is_not_null().all()
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    # general wording added after the second unseen run (sentences written for the test, not taken from a set)
+    ("A U.S. destroyer sailed within 12 nautical miles of reefs claimed by China on Monday, officials said.",
+     dt.date(2019, 5, 7), [(dt.date(2019, 5, 6), "military_activity", "USA", "CHN")]),
+    ("China on Friday lodged “stern representations” with the United States over the visit.", dt.date(2021, 3, 5),
+     [(dt.date(2021, 3, 5), "accusation", "CHN", "USA")]),
+    ("The foreign ministry on Monday summoned the U.S. ambassador over the sanctions.", dt.date(2020, 8, 10),
+     [(dt.date(2020, 8, 10), "accusation", "CHN", "USA")]),
+    ("China on Tuesday urged the United States to revoke the decision.", dt.date(2020, 7, 14),
+     [(dt.date(2020, 7, 14), "accusation", "CHN", "USA")]),
+    ("China will take resolute and forceful measures against the United States, the ministry said on Thursday.",
+     dt.date(2022, 8, 4), [(dt.date(2022, 8, 4), "threat", "CHN", "USA")]),
+    ("Beijing said on Monday it would impose sanctions on two U.S. defense firms.", dt.date(2020, 10, 26),
+     [(dt.date(2020, 10, 26), "sanctions", "CHN", "USA")]),
+    ("Chinese and U.S. officials held a round of trade consultations in Washington on Thursday.", dt.date(2018, 5, 18),
+     [(dt.date(2018, 5, 17), "talks", "CHN", "USA")]),
+    ("China and the United States agreed on Saturday to maintain communication.", dt.date(2023, 11, 18),
+     [(dt.date(2023, 11, 18), "agreement", "USA", "CHN")]),  # symmetric: either order
+    ("China struck back on Friday with tariffs of 34% on all U.S. goods.", dt.date(2025, 4, 4),
+     [(dt.date(2025, 4, 4), "tariffs", "CHN", "USA")]),
+])
+def test_general_wording_added_after_the_second_unseen_run(text, published, expected):
+    assert rows(text, published) == expected
+
+
+def test_a_law_named_in_passing_is_no_event_but_its_signing_is():
+    published = dt.date(2020, 7, 15)
+    assert rows("Zhao criticised the Hong Kong Autonomy Act on Wednesday.", published)[-1][1] != "sovereignty_dispute"
+    assert ("sovereignty_dispute" in
+            [r[1] for r in rows("Trump signed the Hong Kong Autonomy Act into law on Tuesday.", published)])
+
+
+def test_a_remark_takes_the_day_of_the_same_speakers_next_words():
+    text = ("Speaking in Beijing, spokeswoman Hua Chunying said China had lodged “stern representations” with the "
+            "United States.\n“We urge the U.S. to stop,” she told a daily news briefing on Wednesday.")
+    frame = events_from_text(text, dt.date(2017, 10, 12))
+    assert set(frame["date"]) == {dt.date(2017, 10, 11)}
+    assert "the same speaker's next words" in frame.filter(pl.col("type") == "accusation")["date_text"][0]
+
+
+def test_he_said_after_a_background_day_takes_the_story_date():
+    text = ("BEIJING, Dec. 12 (Xinhua) -- China urges the United States to stop interfering, a spokesperson said.\n"
+            "Wang Wenbin's remarks came after the United States on Friday imposed sanctions on two Chinese officials.\n"
+            "He said that China will take resolute measures to safeguard its interests.")
+    frame = events_from_text(text, dt.date(2022, 12, 12))
+    threat = frame.filter(pl.col("type") == "threat")
+    assert threat["date"].to_list() == [dt.date(2022, 12, 12)]  # not the sanctions' Friday
+    assert frame.filter(pl.col("type") == "sanctions")["date"].to_list() == [dt.date(2022, 12, 9)]
+
+
+def test_a_headline_takes_the_story_date_and_a_quoted_protest_the_quotes_day():
+    text = ("China and US agree to keep talking\n"
+            "BEIJING, July 27 (Xinhua) -- Wang Yi met Antony Blinken in Vientiane on Saturday.\n"
+            "Zhao Lijian said China “firmly opposes and strongly condemns” the act, adding: “We will respond.”")
+    frame = events_from_text(text, dt.date(2024, 7, 28))
+    head = frame.filter(pl.col("sentence_no") == 1)
+    assert head.select("date", "type").rows() == [(dt.date(2024, 7, 27), "agreement")]
+    assert "headline" in head["date_text"][0]
+    quoted = frame.filter(pl.col("sentence_no") == 3).sort("type")
+    assert quoted.select("type", "date").rows() == [("accusation", dt.date(2024, 7, 27)),
+                                                      ("statement", dt.date(2024, 7, 27))]

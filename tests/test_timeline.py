@@ -136,8 +136,9 @@ def test_tracker_heldout_sample():
 
 
 def test_tracker_final_heldout_sample():
-    """40 more random lines (seed 99), labelled after all rule changes and never tuned on: the honest figure."""
-    assert _score("tracker_gold_final.csv") == (2, 6, 8)
+    """40 more random lines (seed 99), labelled after all rule changes and never tuned on: the honest figure (2 of 6
+    right; 3 of 6 since a law's name alone, without a verb of signing or passing, is no longer an event)."""
+    assert _score("tracker_gold_final.csv") == (3, 6, 8)
 
 
 def test_cli_timeline(tmp_path, capsys):

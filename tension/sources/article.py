@@ -43,8 +43,11 @@ SPEECH_VERBS = re.compile(r"\b(?:said|says|say|saying|added|adding|told|tells|st
                           r"described|describing|explained|emphasized|emphasised)\b")
 #: "The two sides ..." continues the story's own news: it carries a day of the article's window, nothing older.
 SIDES_CUE = re.compile(r"^\s*(?:The two sides|Both sides)\b")
-CARRY_CUES = re.compile(r"^\s*(?:He|She|They|It|This|That|These)\b|\b(?:then|the move|in response|in retaliation|"
-                        r"responded|retaliated)\b")
+CARRY_CUES = re.compile(r"^\s*(?:He|She|They|It|This|That|These|In addition|Additionally)\b|\b(?:then|the move|"
+                        r"in response|in retaliation|responded|retaliated|also (?:announced|imposed|said|added))\b")
+#: "He said that China will ...": the words of the speaker of the sentence before, not of the event it dated.
+PRONOUN_SPEECH = re.compile(r"^\s*(?:He|She)\s+(?:also\s+)?(?:said|added|stressed|noted|told|warned|urged)\b")
+CARRIED = "(carried from an earlier sentence"
 #: Verbs that open a reported clause ("X said (that) Y did Z"): its subject is Y, not X.
 REPORTING = re.compile(r"\b(?:said|says|say|saying|told|tells|stated|stressed|noted|warned|insisted|declared|"
                        r"asserted|announced that|added that|according to)\b")
@@ -234,23 +237,37 @@ def find_mentions(sentence: str, gazetteer: tuple[Entry, ...]) -> list[Span]:
     return sorted(taken, key=lambda s: s.start)
 
 
+SCARE_WORDS = 3  # a quotation of at most this many words is a scare quote: part of the reporter's sentence
+
+
+def _unmarked(sentence: str, scare: list[tuple[int, int]]) -> tuple[str, list[int]]:
+    """``sentence`` without the quotation marks of its scare quotes, and each kept character's position in it."""
+    marks = {p for a, b in scare for p in (a, b - 1)}
+    keep = [i for i in range(len(sentence)) if i not in marks]
+    return "".join(sentence[i] for i in keep), [*keep, len(sentence)]
+
+
 def detect(sentence: str, rules: tuple[Rule, ...]) -> list[Span]:
-    """Rule matches outside quotations and not after a topic cue ("questions on ..."); of overlapping matches,
-    the earlier rule's wins."""
-    quotes = quote_spans(sentence)
-    cues = [m.start() for r in rules if r.type == TOPIC for m in r.pattern.finditer(sentence)]
+    """Rule matches outside quotations (a scare quote of up to three words, as in lodged “stern representations”,
+    is read as the reporter's own words, marks ignored) and not after a topic cue ("questions on ..."); of
+    overlapping matches, the earlier rule's wins."""
+    spans = quote_spans(sentence)
+    quotes = [(a, b) for a, b in spans if len(sentence[a:b].split()) > SCARE_WORDS]
+    text, where = _unmarked(sentence, [q for q in spans if q not in quotes])
+    cues = [where[m.start()] for r in rules if r.type == TOPIC for m in r.pattern.finditer(text)]
     kept: list[Span] = []
     for rule in rules:
         if rule.type == TOPIC:
             continue
         if rule.exclude is not None and rule.exclude.search(sentence):
             continue
-        for m in rule.pattern.finditer(sentence):
-            if _inside(m.start(), quotes) or any(m.start() < k.end and k.start < m.end() for k in kept):
+        for m in rule.pattern.finditer(text):
+            start, end = where[m.start()], where[m.end() - 1] + 1
+            if _inside(start, quotes) or any(start < k.end and k.start < end for k in kept):
                 continue
-            if any(c <= m.start() for c in cues):
+            if any(c <= start for c in cues):
                 continue
-            kept.append(Span(m.start(), m.end(), m.group(0), rule=rule))
+            kept.append(Span(start, end, sentence[start:end], rule=rule))
     return sorted(kept, key=lambda s: s.start)
 
 
@@ -263,6 +280,7 @@ _PREPOSITION = re.compile(r"\b(?:against|on|upon|with|to|from|of|for|toward|towa
                           re.IGNORECASE)
 _PASSIVE_BY = re.compile(r"^[^,;:]{0,80}\bby\s+(?:the\s+)?$", re.IGNORECASE)
 _FOREIGN = frozenset({"expert", "third"})
+_OTHER_PARTICIPLE = re.compile(r"\s[a-z]+(?:ed|en|wn)\s+by\s+(?:the\s+)?$")
 
 
 def _acting(mentions: list[Span]) -> list[Span]:
@@ -299,7 +317,12 @@ def passive_agent(sentence: str, span: tuple[int, int], mentions: list[Span]) ->
     """The agent of a passive trigger: an acting mention right after 'by' within 80 characters after the trigger and
     in its clause ("sanctions were imposed on Chinese officials by the Treasury"), else None."""
     for m in _acting(mentions):
-        if m.start >= span[1] and _PASSIVE_BY.match(sentence[span[1]:m.start]):
+        between = sentence[span[1]:m.start]
+        other = _OTHER_PARTICIPLE.search(between)  # "islands claimed by China": a participle of its own
+        own_verb = re.search(r"[a-z]ed\b", sentence[span[0]:span[1]])
+        if other is not None and (between[:other.start()].strip() or own_verb):
+            continue
+        if m.start >= span[1] and _PASSIVE_BY.match(between):
             return m
     return None
 
@@ -530,6 +553,9 @@ def date_of(span: tuple[int, int], dates: list[DateMention], offset: Offset | No
 
 _CLAUSE_MARK = re.compile(r"[,;:—–()\"“”]")
 DISCOURSE = "(no date in the sentence: dated by the story's date '{}' (inferred; check in review))"
+HEADLINED = "(no date in the headline: dated by the story's date '{}' (inferred; check in review))"
+HEADLINE = 3  # sentences before any date, up to this number, are the headline and its deck
+FOLLOWED = "(no date in the sentence: dated by the same speaker's next words, '{}' (inferred; check in review))"
 WINDOW_DAYS = 10  # the article's own window, as in tension.sources.review
 
 
@@ -697,6 +723,7 @@ def events_from_text(text: str, published: dt.date, *, source: str | None = None
                     not extra.NEGATED.search(_clause_left(s, span.start)[:undo.start()]):
                 continue  # "lift a series of previously imposed tariffs and export restrictions": cooperation
             own = [d for d in dates if (plan or not extra_future(s, d.start, d.end)) and not (plan and d.start < head)]
+            plan = plan and span.rule.type != "threat"  # a threat is a promise: future by nature
             if plan and not own:
                 continue  # an announced plan with no date of its own (a dateline is not one): not an event
             if plan and (not own or nearest_date((span.start, span.end), own).precision != "day"):  # type: ignore[union-attr]
@@ -747,7 +774,7 @@ def events_from_text(text: str, published: dt.date, *, source: str | None = None
                 "_context": context, "_story": story,
                 "_spoken": kind == "statement" or (kind in SPOKEN and actor is not None
                                                    and actor.kind in {"person", "institution"}),
-                "_reported": attributed(s, span, day, dates),
+                "_reported": attributed(s, span, day, dates), "_dateless": not dates,
             })
         if dates:
             dated = [nearest_date(span, dates) for _, span, *_ in found]
@@ -768,13 +795,14 @@ def events_from_text(text: str, published: dt.date, *, source: str | None = None
         persons = [m.entry for m in mentions if m.entry is not None and m.entry.kind in {"person", "expert"}]
         last_person = persons[0] if persons else last_person
     rows = merge_duplicates(rows)
-    rows = merge_duplicates(expand_days(discourse_dates(rows, story)))
+    rows = merge_duplicates(expand_days(quoted_day(discourse_dates(rows, story))))
     rows = merge_statements(rows)
     return candidates_frame([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows], id_prefix)
 
 
 #: Verbal acts: when a named official does them in a sentence with no date, the story's date is inferred.
 SPOKEN = frozenset({"statement", "accusation", "threat"})
+FOLLOW = 2  # an undated remark takes the day of the same speaker's dated words up to this many sentences later
 
 
 def discourse_dates(rows: list[dict], story: tuple[dt.date, str] | None) -> list[dict]:
@@ -788,14 +816,45 @@ def discourse_dates(rows: list[dict], story: tuple[dt.date, str] | None) -> list
         row = dict(row)
         context = row.get("_context") or (None, True, set())
         current, people = context[1], context[2]
-        if row["date"] is None and row.get("_spoken") and current and (row.get("_story") or story) is not None:
-            who = row["speaker"] or row["actor"]
+        who = row["speaker"] or row["actor"]
+        later = next((r for r in rows if row["date"] is None and row.get("_spoken") and r.get("_spoken")
+                      and 0 < r["sentence_no"] - row["sentence_no"] <= FOLLOW and (r["speaker"] or r["actor"]) == who
+                      and r["date"] is not None and r["date_precision"] == "day"), None)
+        if row["date"] is not None and row["type"] in SPOKEN and (row.get("_story") or story) is not None and \
+                str(row["date_text"]).startswith(CARRIED) and PRONOUN_SPEECH.match(row["sentence"]) and \
+                row["date"] < (row.get("_story") or story)[0]:  # type: ignore[index]
+            day, words = row.get("_story") or story  # type: ignore[misc]
+            row["date"], row["date_precision"], row["date_text"] = day, "day", DISCOURSE.format(words)
+        elif later is not None:  # "Hua said China had lodged ...". "“...,” she told a briefing on Wednesday."
+            row["date"], row["date_precision"] = later["date"], "day"
+            row["date_text"] = FOLLOWED.format(later["date_text"])
+        elif row["date"] is None and row.get("_spoken") and current and (row.get("_story") or story) is not None:
             if context[0] is not None and who in people:
                 row["date"], words = context[0], f"the day of the sentence before naming {who}"
             else:
                 day, words = row.get("_story") or story  # type: ignore[misc]
                 row["date"] = day
             row["date_precision"], row["date_text"] = "day", DISCOURSE.format(words)
+        elif row["date"] is None and context[0] is None and current and not people and \
+                row["sentence_no"] <= HEADLINE and row.get("_dateless") and \
+                (row.get("_story") or story) is not None and \
+                row["actor"] is not None and row["target"] is not None:
+            day, words = row.get("_story") or story  # type: ignore[misc]  # a headline states the story's news
+            row["date"], row["date_precision"], row["date_text"] = day, "day", HEADLINED.format(words)
+        out.append(row)
+    return out
+
+
+def quoted_day(rows: list[dict]) -> list[dict]:
+    """Undated protests and threats take the day of a dated quote in the same sentence (Zhao said China “firmly
+    opposes and strongly condemns” ...: the protest is made in the words quoted)."""
+    out = []
+    for row in rows:
+        quote = next((r for r in rows if r["type"] == "statement" and r["sentence_no"] == row["sentence_no"]
+                      and r["date"] is not None), None)
+        if row["date"] is None and row["type"] in SPOKEN and quote is not None:
+            row = {**row, "date": quote["date"], "date_precision": quote["date_precision"],
+                   "date_text": f"{quote['date_text']} (the day of the quote in the same sentence)"}
         out.append(row)
     return out
 
