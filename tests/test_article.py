@@ -559,3 +559,19 @@ def test_a_headline_takes_the_story_date_and_a_quoted_protest_the_quotes_day():
     quoted = frame.filter(pl.col("sentence_no") == 3).sort("type")
     assert quoted.select("type", "date").rows() == [("accusation", dt.date(2024, 7, 27)),
                                                       ("statement", dt.date(2024, 7, 27))]
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    # grammar and negation added after the second unseen run (sentences written for the test)
+    ("The talks in Anchorage ended on Friday without a joint statement.", dt.date(2021, 3, 19), []),
+    ("The U.S. on Monday has not lifted sanctions on Chinese officials.", dt.date(2023, 6, 12),
+     [(dt.date(2023, 6, 12), "sanctions", "USA", "CHN")]),
+    ("China on Monday protested US warships passing through the Taiwan Strait.", dt.date(2019, 3, 25),
+     [(dt.date(2019, 3, 25), "accusation", "CHN", "USA"), (None, "military_activity", "USA", "CHN")]),  # day unsaid
+    ("The country has made representations to the US side, the Chinese Foreign Ministry said on Monday.",
+     dt.date(2019, 3, 25), [(dt.date(2019, 3, 25), "accusation", "CHN", "USA")]),
+    ("The Treasury on Thursday banned four Chinese officials from accessing American banks.", dt.date(2020, 7, 9),
+     [(dt.date(2020, 7, 9), "sanctions", "USA", "CHN")]),
+])
+def test_grammar_and_negation_added_after_the_second_unseen_run(text, published, expected):
+    assert rows(text, published) == expected

@@ -39,7 +39,7 @@ SYMMETRIC = frozenset({"talks", "phone_call", "agreement", "cooperation"})
 PRECISION_RANK = {"day": 0, "month": 1, "year": 2, "none": 3}
 UNDATED = "(no date in the sentence: give one in review)"
 SPEECH_VERBS = re.compile(r"\b(?:said|says|say|saying|added|adding|told|tells|stated|stating|stressed|noted|warned|"
-                          r"urged|responded|declared|remarked|asserted|insisted|wrote|posted|according to|"
+                          r"urged|responded|declared|remarked|asserted|insisted|wrote|posted|tweeted|according to|"
                           r"described|describing|explained|emphasized|emphasised)\b")
 #: "The two sides ..." continues the story's own news: it carries a day of the article's window, nothing older.
 SIDES_CUE = re.compile(r"^\s*(?:The two sides|Both sides)\b")
@@ -280,6 +280,9 @@ _PREPOSITION = re.compile(r"\b(?:against|on|upon|with|to|from|of|for|toward|towa
                           re.IGNORECASE)
 _PASSIVE_BY = re.compile(r"^[^,;:]{0,80}\bby\s+(?:the\s+)?$", re.IGNORECASE)
 _FOREIGN = frozenset({"expert", "third"})
+_MODIFIED = re.compile(r"\b(?:U\.S\.|US|American|Chinese|China's|U\.S\.'s)\s+(?:[a-z-]+\s+){1,2}$")
+_SPEAKS = re.compile(r"\s*(?:spokes(?:person|man|woman)\s+)?(?:[A-Z][\w.'-]+\s+){0,3}(?:said|says|told|stated|noted|"
+                     r"announced|added|stressed|warned)\b")  # the mention is a speaker, not an object
 _OTHER_PARTICIPLE = re.compile(r"\s[a-z]+(?:ed|en|wn)\s+by\s+(?:the\s+)?$")
 
 
@@ -341,7 +344,8 @@ def choose_parties(span: tuple[int, int], mentions: list[Span], sentence: str | 
     """
     parties = _acting(mentions)
     inside = [m for m in parties if m.start >= span[0] and m.end <= span[1]]
-    near = inside or [m for m in parties if m.end > span[0] and m.start <= span[1] + 40]
+    near = inside or [m for m in parties if m.end > span[0] and m.start <= span[1] + 40
+                      and (sentence is None or not _SPEAKS.match(sentence, m.end))]  # ", the ministry said"
     rank = {"person": 0, "institution": 1, "country": 2}
     obj = min(near, key=lambda m: (rank[m.entry.kind], m.start)).entry if near and near[0].entry else None
     before = [m for m in parties if m.end <= span[0] and m.entry is not None
@@ -362,6 +366,10 @@ def choose_parties(span: tuple[int, int], mentions: list[Span], sentence: str | 
                 obj = None
             else:
                 grammar = None
+    head = _MODIFIED.search(sentence[:span[0]]) if sentence is not None and \
+        re.match(r"[a-z]+ing\b", sentence[span[0]:span[1]]) else None
+    if head is not None:  # "US warships passing through ...": the participle's noun acts, not the clause subject
+        grammar = next((m for m in parties if m.start == head.start()), grammar)
     if grammar is not None and grammar.entry is not None:
         actor = grammar.entry
         if actor.kind == "country":
@@ -722,6 +730,10 @@ def events_from_text(text: str, published: dt.date, *, source: str | None = None
             if span.rule is not None and span.rule.type in extra.PUNITIVE and undo is not None and \
                     not extra.NEGATED.search(_clause_left(s, span.start)[:undo.start()]):
                 continue  # "lift a series of previously imposed tariffs and export restrictions": cooperation
+            negated = extra.NEGATED.search(_clause_left(s, span.start))
+            if span.rule is not None and span.rule.type not in {"cancellation", "suspension"} and negated and \
+                    not extra.UNDOING.search(negated.group(0)):  # "has not lifted sanctions": they stand
+                continue  # "ended without a joint statement", "did not hold talks": nothing happened
             own = [d for d in dates if (plan or not extra_future(s, d.start, d.end)) and not (plan and d.start < head)]
             plan = plan and span.rule.type != "threat"  # a threat is a promise: future by nature
             if plan and not own:

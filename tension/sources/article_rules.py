@@ -80,7 +80,9 @@ EXTRA_RULES: tuple[tuple[str, str, str, bool], ...] = (
     ("military_activity", r"\b(?:sail(?:s|ed|ing)?|transit(?:s|ed|ing)?|pass(?:es|ed|ing)?|steam(?:s|ed|ing)?|"
                           r"fl(?:y|ies|ew|own|ying)|patroll?(?:s|ed|ing)?)\s+(?:near|through|past|close to|by|over|"
                           r"within\s+(?:[\w-]+\s+){1,3}of)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}?(?:islands?|islets?|"
-                          r"reefs?|shoals?|atolls?|Strait|Paracels?|Spratlys?|waters|features?)\b|"
+                          r"reefs?|shoals?|atolls?|Straits?|Paracels?|Spratlys?|waters|features?)\b|"
+                          r"\bsen(?:d|ds|t|ding)\s+(?:[\w-]+\s+){0,3}(?:warships?|ships|destroyers?|cruisers?|"
+                          r"carriers?|bombers?|vessels)\s+(?:through|into|near|to)\b|"
                           r"\b(?:freedom[- ]of[- ]navigation|excessive maritime claims)\b|"
                           r"\b(?:Taiwan )?Strait transits?\b|\btransit(?:s|ed|ing)? (?:of )?the (?:Taiwan )?Strait\b",
      "a warship sailing near claimed islands or through the Strait; freedom-of-navigation challenges", False),
@@ -91,6 +93,10 @@ EXTRA_RULES: tuple[tuple[str, str, str, bool], ...] = (
                    r"\burg(?:e|es|ed|ing)\s+[^.;]{0,40}?\bto\s+(?:immediately\s+)?(?:withdraw|revoke|rescind|retract|"
                    r"reverse|abandon|drop|cancel|lift|stop|cease|halt|correct|refrain|respect|abide|honou?r)\b",
      "made stern representations, lodged a complaint, summoned the ambassador, urged ... to withdraw", False),
+    ("accusation", r"\b(?:China|Beijing|Washington|U\.S\.|US|the United States)(?:\s+on\s+[A-Z]\w+)?\s+"
+                   r"(?:strongly\s+|firmly\s+)?"
+                   r"protest(?:s|ed)?\b(?!\s+(?:in|by|of|at)\b)", "China protests ... (a government as the subject)",
+     True),
     ("threat", r"\b(?:will|would|to|vow(?:s|ed)? to|pledg(?:es|ed) to)\s+(?:resolutely\s+|firmly\s+)?"
                r"(?:take|adopt)\s+(?:[\w-]+\s+(?:and\s+)?){0,3}(?:resolute|firm|forceful|necessary|effective|strong|"
                r"decisive|reciprocal|corresponding)\s+(?:[\w-]+\s+){0,2}(?:measures|steps|actions?|response)\b|"
@@ -100,6 +106,9 @@ EXTRA_RULES: tuple[tuple[str, str, str, bool], ...] = (
      "will take resolute/effective/necessary measures; will resolutely respond; will make further response", False),
     ("sanctions", r"\b(?:impose|announc(?:e|es|ed|ing)|slap(?:s|ped)?|level(?:s|ed|led)?)\s+(?:[\w-]+\s+){0,2}"
                   r"sanctions\b", "impose sanctions on, announced sanctions against", False),
+    ("sanctions", r"\bbann(?:ed|ing|s)\s+(?:[\w-]+\s+){0,5}(?:officials?|entities|companies|firms|individuals|"
+                  r"persons|agency|agencies|lawmakers|senators)\s+(?:and\s+(?:[\w-]+\s+){0,4})?from\b",
+     "banned four officials from accessing banks / entering the country", False),
     ("tariffs", r"\b(?:counter(?:s|ed|ing)?|retaliat(?:e|es|ed|ing)|respond(?:s|ed|ing)?|hit(?:s|ting)? back|"
                 r"str(?:ike|ikes|uck|iking) back)\b[^.;]{0,80}?\bwith\s+(?:[\w%-]+\s+){0,3}(?:tariffs|duties|levies)\b",
      "countered ... with tariffs of its own", False),
