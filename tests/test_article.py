@@ -476,7 +476,7 @@ def test_a_passing_date_without_an_event_does_not_make_the_context_background():
 GOLD_COLUMNS = ["article", "published", "date", "date_precision", "type", "actor", "target", "speaker", "note"]
 
 
-@pytest.mark.parametrize("name", ["unseen", "sanity", "fresh"])
+@pytest.mark.parametrize("name", ["unseen", "sanity", "fresh", "third"])
 def test_gold_files_are_well_formed_and_match_their_sources(name):
     """Each gold row has a known type, a parsable date at a known precision, no later than publication, two different
     country codes, and belongs to an article listed once in the sources file (with an http(s) URL)."""
