@@ -72,8 +72,12 @@ MAX_BARS = 2000
 BOUND_LEVEL = 9.5
 BOUND_SHARE = 0.25
 LANDMARK_CHARS = 28
-#: Characters of an event's summary in its marker's hover label (the whole summary is in the drivers table).
+#: Characters of an event's summary in its marker's hover label (the whole summary is in the drivers table): at most
+#: HOVER_CHARS, fewer for a large working set so that all labels together stay within HOVER_BUDGET characters (the
+#: labels are most of what a slider move sends to the browser), never fewer than HOVER_MIN.
 HOVER_CHARS = 80
+HOVER_BUDGET = 130_000
+HOVER_MIN = 30
 #: The plot width assumed when stacking landmark labels so that neighbours do not overlap.
 LANDMARK_WIDTH_PX = 1100
 _DAY_MS = 86_400_000
@@ -133,11 +137,17 @@ def cut_words(text: str | None, limit: int) -> str:
     return out.rstrip(",;:.&-–— ") + "…"
 
 
+def hover_chars(n_events: int) -> int:
+    """Characters of each summary shown in the markers' hover labels for ``n_events`` events (see HOVER_BUDGET)."""
+    return max(HOVER_MIN, min(HOVER_CHARS, HOVER_BUDGET // max(n_events, 1)))
+
+
 def hover_summaries(summary: pl.Series) -> pl.Series:
-    """Each summary as its event marker's hover shows it (the first HOVER_CHARS characters, escaped and wrapped), as a
-    ``hover`` column; it does not depend on the weights, so a dashboard can compute it once per working set and pass
-    it to ``index_figure`` with the scored events."""
-    return pl.Series("hover", [safe_text(cut_words(s, HOVER_CHARS)) for s in summary.to_list()], dtype=pl.String)
+    """Each summary as its event marker's hover shows it (the first ``hover_chars(len(summary))`` characters, escaped
+    and wrapped), as a ``hover`` column; it does not depend on the weights, so a dashboard can compute it once per
+    working set and pass it to ``index_figure`` with the scored events."""
+    limit = hover_chars(summary.len())
+    return pl.Series("hover", [safe_text(cut_words(s, limit)) for s in summary.to_list()], dtype=pl.String)
 
 
 def short_label(text: str | None, limit: int = LANDMARK_CHARS) -> str:
