@@ -41,7 +41,7 @@ from tension.tone.scorers import ToneScorer
 DEFAULT_HALF_LIFE = 180.0
 PULSE_HALF_LIFE = 14.0
 DEFAULT_TONE_WEIGHT = 3.0
-DEFAULT_SCALE = 300.0
+DEFAULT_SCALE = 500.0
 INDEX_BOUND = 10.0
 
 #: Six named bands (lower bound inclusive), after the Tsinghua China–foreign relations index, widened to ±10.

@@ -150,9 +150,14 @@ MARKER_AT_JS = """(iso) => {
 }"""
 
 
-def test_the_balloon_marker_selects_its_day_and_markers_stay_visible(page):
+def test_the_balloon_marker_selects_its_day_and_markers_stay_visible(page, server):
     """A click on the 2023-02-04 balloon marker selects that day (not a neighbour a pixel away); no marker is left
     faded; two clicks set the change window, and the change panel shows it."""
+    # Default weights: an earlier test raised the sanctions weight, which makes the 2023-02-16 sanctions marker
+    # (2.5 px away) the largest under the cursor, and a click picks the largest of overlapping markers.
+    page.goto(server, wait_until="domcontentloaded")
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    _idle(page)
     page.locator(".st-key-index_chart").scroll_into_view_if_needed()
     balloon = page.evaluate(MARKER_AT_JS, "2023-02-04")
     assert balloon is not None, "no event marker drawn for 2023-02-04"
@@ -171,11 +176,14 @@ def test_the_balloon_marker_selects_its_day_and_markers_stay_visible(page):
     assert pelosi is not None and after is not None
     page.mouse.move(pelosi["x"], pelosi["y"])
     page.mouse.click(pelosi["x"], pelosi["y"])
-    page.wait_for_function("() => location.search.includes('day=2022-08-02')", timeout=30_000)
+    # Pelosi's visit and China's answers (drills, sanctions, suspensions) lie a few days and less than a pixel
+    # apart at this zoom: a click there picks the largest of the overlapping markers, which may be a day or two later.
+    page.wait_for_function("() => /day=2022-08-0[2-6]/.test(location.search)", timeout=30_000)
+    picked = re.search(r"day=(2022-08-0[2-6])", page.url).group(1)
     _idle(page)
     heading = page.get_by_role("heading", name="What moved it")
     assert heading.count() >= 1
-    page.get_by_text("Index 2022-08-02 → 2023-02-04").first.wait_for(timeout=30_000)
+    page.get_by_text(f"Index {picked} → 2023-02-04").first.wait_for(timeout=30_000)
 
 
 def test_csv_download_arrives(page, tmp_path):

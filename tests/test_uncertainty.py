@@ -9,7 +9,7 @@ import pytest
 from tension.analysis import uncertainty
 from tension.analysis.uncertainty import draw_weights, plausible_ranges, sensitivity, weight_band
 from tension.events import load_events
-from tension.index import aggregate, compute_index, decay_daily, weigh
+from tension.index import DEFAULT_SCALE, aggregate, compute_index, decay_daily, weigh
 from tension.taxonomy import default_weights, type_ids
 from tests.conftest import make_events
 
@@ -131,7 +131,7 @@ def test_band_is_the_quantile_of_every_draw(decayed, draws, quantiles):
     band = weight_band(decayed, ranges, draws=draws, seed=7, quantiles=quantiles)
     assert np.abs(band["raw_low"].to_numpy() - low).max() < 1e-9
     assert np.abs(band["raw_high"].to_numpy() - high).max() < 1e-9
-    assert band["index_high"].to_numpy() == pytest.approx(10 * np.tanh(high / 300.0), abs=1e-12)
+    assert band["index_high"].to_numpy() == pytest.approx(10 * np.tanh(high / DEFAULT_SCALE), abs=1e-12)
 
 
 def test_draws_are_uniform_in_the_ranges_and_paired():
@@ -199,7 +199,7 @@ def test_band_in_day_blocks_is_the_same(decayed, monkeypatch):
 
 def test_band_of_the_bundled_record_is_ordered_and_holds_the_middle(decayed):
     band = weight_band(decayed, plausible_ranges())
-    assert band.height == decayed.height == 3455
+    assert band.height == decayed.height == 3459
     assert (band["index_low"] <= band["index_high"]).all()
     assert band["index_low"].min() > -10 and band["index_high"].max() < 10
     # The 2022-08-02 Pelosi visit day: the band is a few points wide (the weights matter) but not the whole scale.
