@@ -73,10 +73,10 @@ BOUND_LEVEL = 9.5
 BOUND_SHARE = 0.25
 LANDMARK_CHARS = 28
 #: Characters of an event's summary in its marker's hover label (the whole summary is in the drivers table): at most
-#: HOVER_CHARS, fewer for a large working set so that all labels together stay within HOVER_BUDGET characters (the
-#: labels are most of what a slider move sends to the browser), never fewer than HOVER_MIN.
+#: HOVER_CHARS, fewer for a working set of more than 1,375 events so that all labels together stay within HOVER_BUDGET
+#: characters (the labels are most of what a slider move sends to the browser), never fewer than HOVER_MIN.
 HOVER_CHARS = 80
-HOVER_BUDGET = 130_000
+HOVER_BUDGET = 110_000
 HOVER_MIN = 30
 #: The plot width assumed when stacking landmark labels so that neighbours do not overlap.
 LANDMARK_WIDTH_PX = 1100
