@@ -235,8 +235,8 @@ def bundled() -> pl.DataFrame:
 
 
 def test_bundled_record_balloon_run_is_alerted_late(bundled):
-    # Since issue 15 made 2017–2024 denser (more small shocks, a wider spread), the run of the balloon (2–10 February
-    # 2023) crosses the threshold only on 2023-02-10, six days after the shoot-down; h = 4.5 or floor = 0.5 would catch
+    # Since issue 15 made 2017–2024 denser (more small shocks, a wider spread), the run of the balloon (2–9 February
+    # 2023) crosses the threshold only on 2023-02-09, five days after the shoot-down; h = 4.5 or floor = 0.5 would catch
     # it in time at the price of more alerts on noise (docs/alerts.md). The run starts within the window and its
     # events include the shoot-down.
     shot_down = dt.date(2023, 2, 4)
