@@ -319,13 +319,13 @@ def clause_subject(sentence: str, span: tuple[int, int], mentions: list[Span]) -
 def passive_agent(sentence: str, span: tuple[int, int], mentions: list[Span]) -> Span | None:
     """The agent of a passive trigger: an acting mention right after 'by' within 80 characters after the trigger and
     in its clause ("sanctions were imposed on Chinese officials by the Treasury"), else None."""
+    own_verb = re.search(r"[a-z]ed\b", sentence[span[0]:span[1]])  # "sailed near islands" has a verb of its own
     for m in _acting(mentions):
         between = sentence[span[1]:m.start]
-        other = _OTHER_PARTICIPLE.search(between)  # "islands claimed by China": a participle of its own
-        own_verb = re.search(r"[a-z]ed\b", sentence[span[0]:span[1]])
-        if other is not None and (between[:other.start()].strip() or own_verb):
+        if m.start < span[1] or not _PASSIVE_BY.match(between):
             continue
-        if m.start >= span[1] and _PASSIVE_BY.match(between):
+        other = _OTHER_PARTICIPLE.search(between)  # "islands claimed by China": a participle of its own
+        if other is None or not (between[:other.start()].strip() or own_verb):
             return m
     return None
 
@@ -818,41 +818,46 @@ FOLLOW = 2  # an undated remark takes the day of the same speaker's dated words 
 
 
 def discourse_dates(rows: list[dict], story: tuple[dt.date, str] | None) -> list[dict]:
-    """Date the undated quotes of officials (and accusations or threats by a named official) that belong to the
-    story's own news: a row whose last dated sentence before it was
-    about the article's own days (or that comes before any date, as a headline) takes the day of that sentence when
-    the row's speaker or actor was named in it, else the story's date (the dateline, else the lead's latest day);
-    ``date_text`` says it was inferred. Rows after a background passage ("in 2018", "last August") stay undated."""
+    """Date the undated remarks that belong to the story's own news; ``date_text`` says each day was inferred.
+
+    - "He said that China will ..." after a sentence dated by an older event: the story's date, not that event's;
+    - a remark whose speaker's dated words follow within ``FOLLOW`` sentences ("Hua said China had lodged ...".
+      "“...,” she told a briefing on Wednesday."): that day;
+    - quotes of officials (and protests or threats by a named official) whose last dated sentence before them was
+      about the article's own days (or that come before any date, as a headline): the day of that sentence when the
+      speaker was named in it, else the story's date (the dateline, else the lead's latest day);
+    - events in a dateless headline (its first ``HEADLINE`` sentences) with both parties known: the story's date.
+
+    Rows after a background passage ("in 2018", "last August") stay undated."""
     out = []
     for row in rows:
         row = dict(row)
         context = row.get("_context") or (None, True, set())
         current, people = context[1], context[2]
         who = row["speaker"] or row["actor"]
-        later = next((r for r in rows if row["date"] is None and row.get("_spoken") and r.get("_spoken")
-                      and 0 < r["sentence_no"] - row["sentence_no"] <= FOLLOW and (r["speaker"] or r["actor"]) == who
-                      and r["date"] is not None and r["date_precision"] == "day"), None)
-        if row["date"] is not None and row["type"] in SPOKEN and (row.get("_story") or story) is not None and \
+        told = row.get("_story") or story
+        later = None
+        if row["date"] is None and row.get("_spoken"):
+            later = next((r for r in rows if r.get("_spoken") and 0 < r["sentence_no"] - row["sentence_no"] <= FOLLOW
+                          and (r["speaker"] or r["actor"]) == who
+                          and r["date"] is not None and r["date_precision"] == "day"), None)
+        if row["date"] is not None and row["type"] in SPOKEN and told is not None and \
                 str(row["date_text"]).startswith(CARRIED) and PRONOUN_SPEECH.match(row["sentence"]) and \
-                row["date"] < (row.get("_story") or story)[0]:  # type: ignore[index]
-            day, words = row.get("_story") or story  # type: ignore[misc]
-            row["date"], row["date_precision"], row["date_text"] = day, "day", DISCOURSE.format(words)
-        elif later is not None:  # "Hua said China had lodged ...". "“...,” she told a briefing on Wednesday."
+                row["date"] < told[0]:
+            row["date"], row["date_precision"], row["date_text"] = told[0], "day", DISCOURSE.format(told[1])
+        elif later is not None:
             row["date"], row["date_precision"] = later["date"], "day"
             row["date_text"] = FOLLOWED.format(later["date_text"])
-        elif row["date"] is None and row.get("_spoken") and current and (row.get("_story") or story) is not None:
+        elif row["date"] is None and row.get("_spoken") and current and told is not None:
             if context[0] is not None and who in people:
                 row["date"], words = context[0], f"the day of the sentence before naming {who}"
             else:
-                day, words = row.get("_story") or story  # type: ignore[misc]
-                row["date"] = day
+                row["date"], words = told
             row["date_precision"], row["date_text"] = "day", DISCOURSE.format(words)
-        elif row["date"] is None and context[0] is None and current and not people and \
+        elif row["date"] is None and context[0] is None and current and not people and told is not None and \
                 row["sentence_no"] <= HEADLINE and row.get("_dateless") and \
-                (row.get("_story") or story) is not None and \
-                row["actor"] is not None and row["target"] is not None:
-            day, words = row.get("_story") or story  # type: ignore[misc]  # a headline states the story's news
-            row["date"], row["date_precision"], row["date_text"] = day, "day", HEADLINED.format(words)
+                row["actor"] is not None and row["target"] is not None:  # a headline states the story's news
+            row["date"], row["date_precision"], row["date_text"] = told[0], "day", HEADLINED.format(told[1])
         out.append(row)
     return out
 
@@ -862,9 +867,11 @@ def quoted_day(rows: list[dict]) -> list[dict]:
     opposes and strongly condemns” ...: the protest is made in the words quoted)."""
     out = []
     for row in rows:
-        quote = next((r for r in rows if r["type"] == "statement" and r["sentence_no"] == row["sentence_no"]
-                      and r["date"] is not None), None)
-        if row["date"] is None and row["type"] in SPOKEN and quote is not None:
+        quote = None
+        if row["date"] is None and row["type"] in SPOKEN:
+            quote = next((r for r in rows if r["type"] == "statement" and r["sentence_no"] == row["sentence_no"]
+                          and r["date"] is not None), None)
+        if quote is not None:
             row = {**row, "date": quote["date"], "date_precision": quote["date_precision"],
                    "date_text": f"{quote['date_text']} (the day of the quote in the same sentence)"}
         out.append(row)
